@@ -1,0 +1,6 @@
+package dev.quire.index;
+
+public enum Direction {
+  OUTGOING,
+  INCOMING
+}
