@@ -1,5 +1,6 @@
 package dev.quire.consistency;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.quire.model.Json;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ public record ConsistencyToken(int version, Instant createdAt, List<ConsistencyC
     return new ConsistencyToken(CURRENT_VERSION, createdAt, coordinates);
   }
 
+  @JsonIgnore
   public boolean isEmpty() {
     return coordinates.isEmpty();
   }

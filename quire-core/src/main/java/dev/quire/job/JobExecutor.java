@@ -1,0 +1,389 @@
+package dev.quire.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.consistency.StreamKey;
+import dev.quire.model.Action;
+import dev.quire.model.CreateDocumentInput;
+import dev.quire.model.DocumentDeletedException;
+import dev.quire.model.DocumentModel;
+import dev.quire.model.DocumentModelRegistry;
+import dev.quire.model.DocumentNotFoundException;
+import dev.quire.model.DocumentScopeState;
+import dev.quire.model.Ids;
+import dev.quire.model.InvalidActionException;
+import dev.quire.model.Operation;
+import dev.quire.model.OperationWithContext;
+import dev.quire.model.RelationshipInput;
+import dev.quire.model.Scopes;
+import dev.quire.model.StateHash;
+import dev.quire.model.SystemActions;
+import dev.quire.model.UpgradeDocumentInput;
+import dev.quire.store.OperationFilter;
+import dev.quire.store.OperationStore;
+import dev.quire.store.Page;
+import dev.quire.store.PageRequest;
+import dev.quire.store.StreamAppend;
+import dev.quire.store.WriteBatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs the write phase of one job: reduces each action against the document's head state, then
+ * appends everything the job produced as ONE {@link WriteBatch} (all streams or none).
+ *
+ * <p><b>System actions</b> (scope {@code document}) are reduced by {@link DocumentScopeState}:
+ * CREATE_DOCUMENT (index 0 of the document stream; the document must not exist yet on the branch),
+ * DELETE_DOCUMENT (after it, the document refuses every action: {@link DocumentDeletedException}),
+ * ADD/REMOVE/UPDATE_RELATIONSHIP (written on the source document, which must exist and be live; the
+ * target need not exist; self-relationships and missing fields are refused by {@link
+ * RelationshipInput}), and UPGRADE_DOCUMENT. An UPGRADE that replaces a scope's state is only
+ * accepted while that scope has no operation yet: the replacement then is the scope's base state,
+ * which a replay from the store can reproduce without knowing how streams interleave.
+ *
+ * <p><b>Model actions</b> go to the document's {@link DocumentModel}; any reducer failure fails the
+ * job deterministically ({@link InvalidActionException}), and nothing of the job is written.
+ *
+ * <p><b>Write-side cache:</b> the latest state and next index of every scope of a document branch,
+ * updated after each successful append. On a miss (first use, eviction, or after any failed append,
+ * which drops the entry) the head is rebuilt from the {@link OperationStore} by replaying every
+ * operation through the model: correctness first. A {@link dev.quire.store.RevisionMismatchException}
+ * (someone else appended) therefore rebuilds from the store on the retry.
+ *
+ * <p>Concurrency: thread-safe as long as the caller never runs two jobs of one document at once,
+ * which the {@link JobQueue} guarantees. Cache entries are immutable and replaced whole.
+ */
+public final class JobExecutor {
+
+  /** Document branches whose head is cached; beyond this, arbitrary entries are dropped. */
+  public static final int DEFAULT_MAX_CACHED = 100_000;
+
+  private static final int REPLAY_PAGE = PageRequest.MAX_LIMIT;
+
+  private final OperationStore store;
+  private final DocumentModelRegistry models;
+  private final int maxCached;
+  private final ConcurrentHashMap<DocumentBranch, Head> cache = new ConcurrentHashMap<>();
+
+  public JobExecutor(OperationStore store, DocumentModelRegistry models) {
+    this(store, models, DEFAULT_MAX_CACHED);
+  }
+
+  public JobExecutor(OperationStore store, DocumentModelRegistry models, int maxCached) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.models = Objects.requireNonNull(models, "models");
+    if (maxCached < 1) {
+      throw new IllegalArgumentException("maxCached must be >= 1, got " + maxCached);
+    }
+    this.maxCached = maxCached;
+  }
+
+  /**
+   * Executes {@code job}: returns what it wrote, each operation with its ordinal and the resulting
+   * state of its scope, or an empty list when the job had nothing to write. Returns only after the
+   * store's append returned, i.e. once the operations are durable.
+   *
+   * @throws InvalidActionException, DocumentNotFoundException, DocumentDeletedException,
+   *     dev.quire.model.UnknownDocumentTypeException deterministic refusals (nothing written)
+   * @throws dev.quire.store.RevisionMismatchException when another writer appended first (transient)
+   */
+  public List<OperationWithContext> execute(Job job) {
+    DocumentBranch key = new DocumentBranch(job.documentId(), job.branch());
+    Head head = cache.get(key);
+    if (head == null) {
+      head = load(job.documentId(), job.branch());
+    }
+    Working working = new Working(head);
+    List<Pending> pending = new ArrayList<>(job.actions().size());
+    for (Action action : job.actions()) {
+      pending.add(apply(working, job, action));
+    }
+    if (pending.isEmpty()) {
+      return List.of();
+    }
+    Map<String, List<Pending>> byScope = new LinkedHashMap<>();
+    for (Pending p : pending) {
+      byScope.computeIfAbsent(p.scope, s -> new ArrayList<>()).add(p);
+    }
+    List<StreamAppend> appends = new ArrayList<>(byScope.size());
+    List<Pending> inBatchOrder = new ArrayList<>(pending.size());
+    for (Map.Entry<String, List<Pending>> scope : byScope.entrySet()) {
+      List<Operation> operations = new ArrayList<>(scope.getValue().size());
+      for (Pending p : scope.getValue()) {
+        operations.add(p.operation);
+        inBatchOrder.add(p);
+      }
+      long expected = scope.getValue().get(0).operation.index();
+      appends.add(new StreamAppend(StreamKey.of(job.documentId(), scope.getKey(), job.branch()),
+          working.documentType, expected, operations));
+    }
+    List<OperationWithContext> stored;
+    try {
+      stored = store.append(new WriteBatch(job.id(), appends));
+    } catch (RuntimeException | Error e) {
+      // The head may be stale (another writer) or the append may have half-failed: rebuild next time.
+      cache.remove(key);
+      throw e;
+    }
+    if (stored.size() != inBatchOrder.size()) {
+      cache.remove(key);
+      throw new IllegalStateException("Store returned " + stored.size() + " operations for a batch of "
+          + inBatchOrder.size() + " (job " + job.id() + ")");
+    }
+    List<OperationWithContext> result = new ArrayList<>(stored.size());
+    for (int i = 0; i < stored.size(); i++) {
+      result.add(stored.get(i).withResultingState(inBatchOrder.get(i).resultingState));
+    }
+    putCached(key, working.toHead());
+    return List.copyOf(result);
+  }
+
+  /** Drops the cached head of a document branch; the next job rebuilds it from the store. */
+  public void invalidate(String documentId, String branch) {
+    cache.remove(new DocumentBranch(documentId, branch));
+  }
+
+  /** How many document branches have a cached head. */
+  public int cachedHeads() {
+    return cache.size();
+  }
+
+  private Pending apply(Working w, Job job, Action action) {
+    String type = action.type();
+    String scope = action.scope();
+    if (SystemActions.isSystemAction(type)) {
+      if (!Scopes.DOCUMENT.equals(scope)) {
+        throw new InvalidActionException(type, type + " must be in scope " + Scopes.DOCUMENT + ", got " + scope);
+      }
+      JsonNode documentState = switch (type) {
+        case SystemActions.CREATE_DOCUMENT -> create(w, job, action);
+        case SystemActions.UPGRADE_DOCUMENT -> {
+          requireLive(w, job);
+          yield upgrade(w, action);
+        }
+        case SystemActions.DELETE_DOCUMENT -> {
+          requireLive(w, job);
+          w.deleted = true;
+          yield DocumentScopeState.reduce(w.state(Scopes.DOCUMENT), action, w.model.version());
+        }
+        default -> {
+          requireLive(w, job);
+          RelationshipInput.fromJson(type, action.input(), job.documentId()); // validates
+          yield DocumentScopeState.reduce(w.state(Scopes.DOCUMENT), action, w.model.version());
+        }
+      };
+      return w.record(job, action, documentState);
+    }
+    requireLive(w, job);
+    if (!w.model.scopes().contains(scope)) {
+      throw new InvalidActionException(type, "Document type " + w.documentType + " has no scope " + scope
+          + " (scopes: " + w.model.scopes() + ")");
+    }
+    JsonNode next;
+    try {
+      next = w.model.reduce(w.state(scope), action);
+    } catch (InvalidActionException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InvalidActionException(type, "Failed to apply " + type + " to " + job.documentId() + " scope "
+          + scope + ": " + e, e);
+    }
+    if (next == null) {
+      throw new InvalidActionException(type, "The reducer of " + w.documentType + " returned no state for " + type);
+    }
+    return w.record(job, action, next);
+  }
+
+  private JsonNode create(Working w, Job job, Action action) {
+    if (w.exists()) {
+      throw new InvalidActionException(SystemActions.CREATE_DOCUMENT,
+          "Document " + job.documentId() + " already exists on branch " + job.branch());
+    }
+    CreateDocumentInput input = CreateDocumentInput.fromJson(action.input());
+    if (!input.id().equals(job.documentId())) {
+      throw new InvalidActionException(SystemActions.CREATE_DOCUMENT,
+          "CREATE_DOCUMENT id " + input.id() + " must equal the job's document " + job.documentId());
+    }
+    DocumentModel model = models.get(input.documentType());
+    for (String scope : input.state().keySet()) {
+      if (!model.scopes().contains(scope)) {
+        throw new InvalidActionException(SystemActions.CREATE_DOCUMENT,
+            "CREATE_DOCUMENT state names scope " + scope + ", which " + input.documentType() + " does not have");
+      }
+    }
+    w.model = model;
+    w.documentType = model.documentType();
+    for (String scope : model.scopes()) {
+      JsonNode initial = input.state().containsKey(scope) ? input.state().get(scope) : model.initialState(scope);
+      w.scopes.put(scope, new ScopeHead(initial, 0));
+    }
+    return DocumentScopeState.reduce(null, action, model.version());
+  }
+
+  private JsonNode upgrade(Working w, Action action) {
+    UpgradeDocumentInput input = UpgradeDocumentInput.fromJson(action.input());
+    for (Map.Entry<String, JsonNode> replaced : input.state().entrySet()) {
+      String scope = replaced.getKey();
+      if (!w.model.scopes().contains(scope)) {
+        throw new InvalidActionException(SystemActions.UPGRADE_DOCUMENT,
+            "UPGRADE_DOCUMENT state names scope " + scope + ", which " + w.documentType + " does not have");
+      }
+      long next = w.nextIndex(scope);
+      if (next > 0) {
+        throw new InvalidActionException(SystemActions.UPGRADE_DOCUMENT, "UPGRADE_DOCUMENT cannot replace scope "
+            + scope + ": it already has " + next + " operation(s); state replacement is only allowed before the first");
+      }
+      w.scopes.put(scope, new ScopeHead(replaced.getValue(), 0));
+    }
+    return DocumentScopeState.reduce(w.state(Scopes.DOCUMENT), action, w.model.version());
+  }
+
+  private static void requireLive(Working w, Job job) {
+    if (!w.exists()) {
+      throw new DocumentNotFoundException(job.documentId());
+    }
+    if (w.deleted) {
+      throw new DocumentDeletedException(job.documentId());
+    }
+  }
+
+  /** Rebuilds a document branch's head from the store; null when it has no operation there. */
+  private Head load(String documentId, String branch) {
+    Map<String, Long> revisions = store.getRevisions(documentId, branch);
+    if (revisions.isEmpty() || !revisions.containsKey(Scopes.DOCUMENT)) {
+      return null;
+    }
+    String documentType = store.documentType(documentId);
+    DocumentModel model = models.get(documentType);
+    Map<String, ScopeHead> scopes = new HashMap<>();
+    // The document scope first: it holds the creation (initial states) and upgrades (base states).
+    Map<String, JsonNode> base = new HashMap<>();
+    JsonNode documentState = null;
+    long documentCount = 0;
+    for (Operation op : readAll(StreamKey.of(documentId, Scopes.DOCUMENT, branch))) {
+      documentCount = op.index() + 1;
+      if (op.error() != null) {
+        continue;
+      }
+      Action action = op.action();
+      documentState = DocumentScopeState.reduce(documentState, action, model.version());
+      if (SystemActions.CREATE_DOCUMENT.equals(action.type())) {
+        base.putAll(CreateDocumentInput.fromJson(action.input()).state());
+      } else if (SystemActions.UPGRADE_DOCUMENT.equals(action.type())) {
+        base.putAll(UpgradeDocumentInput.fromJson(action.input()).state());
+      }
+    }
+    scopes.put(Scopes.DOCUMENT, new ScopeHead(documentState, documentCount));
+    java.util.Set<String> modelScopes = new java.util.LinkedHashSet<>(model.scopes());
+    revisions.keySet().stream().filter(s -> !Scopes.DOCUMENT.equals(s)).forEach(modelScopes::add);
+    for (String scope : modelScopes) {
+      JsonNode state = base.containsKey(scope) ? base.get(scope) : initialOrNull(model, scope);
+      long count = 0;
+      for (Operation op : readAll(StreamKey.of(documentId, scope, branch))) {
+        count = op.index() + 1;
+        if (op.error() == null) {
+          state = model.reduce(state, op.action());
+        }
+      }
+      scopes.put(scope, new ScopeHead(state, count));
+    }
+    boolean deleted = documentState != null && documentState.path("isDeleted").asBoolean(false);
+    return new Head(documentType, model, deleted, Map.copyOf(scopes));
+  }
+
+  private static JsonNode initialOrNull(DocumentModel model, String scope) {
+    return model.scopes().contains(scope) ? model.initialState(scope) : null;
+  }
+
+  private List<Operation> readAll(StreamKey stream) {
+    List<Operation> all = new ArrayList<>();
+    PageRequest page = PageRequest.first(REPLAY_PAGE);
+    while (true) {
+      Page<Operation> batch = store.getSince(stream, -1, OperationFilter.NONE, page);
+      all.addAll(batch.items());
+      if (batch.nextCursor().isEmpty()) {
+        return all;
+      }
+      page = new PageRequest(batch.nextCursor().get(), REPLAY_PAGE);
+    }
+  }
+
+  private void putCached(DocumentBranch key, Head head) {
+    if (cache.size() >= maxCached && !cache.containsKey(key)) {
+      // Rough bound: drop about a tenth of the entries; a dropped head is rebuilt from the store.
+      int toDrop = Math.max(1, maxCached / 10);
+      Iterator<DocumentBranch> it = cache.keySet().iterator();
+      while (toDrop-- > 0 && it.hasNext()) {
+        it.next();
+        it.remove();
+      }
+    }
+    cache.put(key, head);
+  }
+
+  private record DocumentBranch(String documentId, String branch) {}
+
+  private record ScopeHead(JsonNode state, long nextIndex) {}
+
+  /** The state of a document branch after its last stored operation. Immutable. */
+  private record Head(String documentType, DocumentModel model, boolean deleted, Map<String, ScopeHead> scopes) {}
+
+  /** A job's private copy of a head, advanced action by action. */
+  private static final class Working {
+    String documentType;
+    DocumentModel model;
+    boolean deleted;
+    final Map<String, ScopeHead> scopes;
+
+    Working(Head head) {
+      if (head == null) {
+        scopes = new HashMap<>();
+      } else {
+        documentType = head.documentType();
+        model = head.model();
+        deleted = head.deleted();
+        scopes = new HashMap<>(head.scopes());
+      }
+    }
+
+    boolean exists() {
+      return model != null;
+    }
+
+    JsonNode state(String scope) {
+      ScopeHead head = scopes.get(scope);
+      return head == null ? null : head.state();
+    }
+
+    long nextIndex(String scope) {
+      ScopeHead head = scopes.get(scope);
+      return head == null ? 0 : head.nextIndex();
+    }
+
+    Pending record(Job job, Action action, JsonNode resultingState) {
+      String scope = action.scope();
+      long index = nextIndex(scope);
+      scopes.put(scope, new ScopeHead(resultingState, index + 1));
+      Operation operation = new Operation(
+          Ids.operationId(job.documentId(), scope, job.branch(), action.id()),
+          index,
+          0,
+          action.timestamp(),
+          StateHash.of(resultingState),
+          action,
+          null);
+      return new Pending(scope, operation, resultingState);
+    }
+
+    Head toHead() {
+      return new Head(documentType, model, deleted, Map.copyOf(scopes));
+    }
+  }
+
+  private record Pending(String scope, Operation operation, JsonNode resultingState) {}
+}

@@ -1,0 +1,303 @@
+package dev.quire.job;
+
+import dev.quire.concurrent.Scheduler;
+import dev.quire.consistency.ConsistencyToken;
+import dev.quire.event.EventBus;
+import dev.quire.event.QuireEvents;
+import dev.quire.event.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The registry of {@link JobInfo} by job id and the job state machine:
+ *
+ * <pre>
+ * PENDING → RUNNING → WRITE_READY → READ_READY        (OPERATIONS_READY for the job)
+ *                          └──────→ READ_FAILED       (READ_MODEL_FAILED, parked, for the job)
+ *                                       └──→ READ_READY (a later OPERATIONS_READY, after an admin retry)
+ *              RUNNING → FAILED
+ *              RUNNING → READ_READY                   (the job wrote no operation)
+ * </pre>
+ *
+ * Transitions that do not start from the listed status are ignored (e.g. a late READ_MODEL_FAILED
+ * for a job already READ_READY), so events arriving in any order cannot move a job backwards.
+ *
+ * <p>Retention: live jobs are always kept. Finished jobs (terminal status) are kept for {@code
+ * retention} (default 10 minutes) and at most {@code maxFinished} of them (default 100,000), the
+ * oldest evicted first; eviction runs as jobs finish. After eviction {@link #get} is empty and an
+ * await fails with {@link UnknownJobException}.
+ *
+ * <p>Concurrency: the map is concurrent; each entry is updated under its own monitor; listeners
+ * (awaiters) are called outside it, on the thread that made the job terminal.
+ */
+public final class JobTracker {
+
+  public static final int DEFAULT_MAX_FINISHED = 100_000;
+  public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(10);
+
+  private final ConcurrentHashMap<String, Entry> jobs = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Finished> finishedOrder = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger finishedCount = new AtomicInteger();
+  private final Scheduler scheduler;
+  private final int maxFinished;
+  private final long retentionNanos;
+
+  public JobTracker(Scheduler scheduler) {
+    this(scheduler, DEFAULT_MAX_FINISHED, DEFAULT_RETENTION);
+  }
+
+  public JobTracker(Scheduler scheduler, int maxFinished, Duration retention) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    if (maxFinished < 1) {
+      throw new IllegalArgumentException("maxFinished must be >= 1, got " + maxFinished);
+    }
+    this.maxFinished = maxFinished;
+    this.retentionNanos = retention.toNanos();
+  }
+
+  /**
+   * Moves jobs on the coordinator's events: OPERATIONS_READY → READ_READY, READ_MODEL_FAILED with
+   * {@code parked} → READ_FAILED. Close the returned subscription to stop.
+   */
+  public Subscription listenTo(EventBus bus) {
+    Subscription ready =
+        bus.subscribe(QuireEvents.OPERATIONS_READY, event -> {
+          if (event.jobId() != null) {
+            markReadReady(event.jobId());
+          }
+        });
+    Subscription failed =
+        bus.subscribe(QuireEvents.READ_MODEL_FAILED, event -> {
+          if (event.parked() && event.jobId() != null) {
+            markReadFailed(event.jobId(), readFailure(event));
+          }
+        });
+    return () -> {
+      ready.unsubscribe();
+      failed.unsubscribe();
+    };
+  }
+
+  /** Registers a new job as PENDING and returns its info. */
+  public JobInfo register(Job job) {
+    JobInfo info = new JobInfo(job.id(), job.documentId(), JobStatus.PENDING, job.createdAt(), null, null,
+        List.of(), Optional.empty(), 0);
+    if (jobs.putIfAbsent(job.id(), new Entry(info)) != null) {
+      throw new InvalidJobException(job.id(), "Duplicate job id: " + job.id());
+    }
+    return info;
+  }
+
+  /** Forgets a job that was registered but could not be queued. */
+  void unregister(String jobId) {
+    jobs.remove(jobId);
+  }
+
+  public Optional<JobInfo> get(String jobId) {
+    Entry entry = jobs.get(jobId);
+    return entry == null ? Optional.empty() : Optional.of(entry.info());
+  }
+
+  /**
+   * Whether the job's write phase is over (WRITE_READY, READ_READY, FAILED or READ_FAILED): what a
+   * dependent job waits for.
+   */
+  public boolean isWriteFinished(String jobId) {
+    return get(jobId).map(info -> info.status() != JobStatus.PENDING && info.status() != JobStatus.RUNNING)
+        .orElse(false);
+  }
+
+  /** Jobs currently held (live and retained finished ones). */
+  public int size() {
+    return jobs.size();
+  }
+
+  /** PENDING → RUNNING, or a retry of a RUNNING job; counts the attempt. */
+  public void markRunning(String jobId) {
+    update(jobId, info -> info.status() == JobStatus.PENDING || info.status() == JobStatus.RUNNING
+        ? with(info, JobStatus.RUNNING, info.completedAt(), info.error(), info.errorHistory(),
+            info.consistencyToken(), info.attempts() + 1)
+        : null);
+  }
+
+  /** Records a transient error of a RUNNING job that will be retried. */
+  public void recordRetry(String jobId, Throwable error) {
+    ErrorInfo errorInfo = ErrorInfo.of(error);
+    update(jobId, info -> info.status() == JobStatus.RUNNING
+        ? with(info, JobStatus.RUNNING, null, info.error(), append(info.errorHistory(), errorInfo),
+            info.consistencyToken(), info.attempts())
+        : null);
+  }
+
+  /** RUNNING → WRITE_READY: the job's operations are durable; {@code token} names them. */
+  public void markWriteReady(String jobId, ConsistencyToken token) {
+    Objects.requireNonNull(token, "token");
+    update(jobId, info -> info.status() == JobStatus.RUNNING
+        ? with(info, JobStatus.WRITE_READY, null, null, info.errorHistory(), Optional.of(token), info.attempts())
+        : null);
+  }
+
+  /** RUNNING → READ_READY for a job that wrote nothing: there is nothing to index. */
+  public void markCompletedWithoutOperations(String jobId) {
+    update(jobId, info -> info.status() == JobStatus.RUNNING
+        ? with(info, JobStatus.READ_READY, now(), null, info.errorHistory(),
+            Optional.of(ConsistencyToken.empty()), info.attempts())
+        : null);
+  }
+
+  /** WRITE_READY or READ_FAILED → READ_READY. */
+  public void markReadReady(String jobId) {
+    update(jobId, info -> info.status() == JobStatus.WRITE_READY || info.status() == JobStatus.READ_FAILED
+        ? with(info, JobStatus.READ_READY, info.completedAt() != null ? info.completedAt() : now(), null,
+            info.errorHistory(), info.consistencyToken(), info.attempts())
+        : null);
+  }
+
+  /** WRITE_READY → READ_FAILED: a read model parked the job's stream. */
+  public void markReadFailed(String jobId, ErrorInfo error) {
+    update(jobId, info -> info.status() == JobStatus.WRITE_READY
+        ? with(info, JobStatus.READ_FAILED, now(), error, append(info.errorHistory(), error),
+            info.consistencyToken(), info.attempts())
+        : null);
+  }
+
+  /** PENDING or RUNNING → FAILED; nothing was written, so the job has no token. */
+  public void markFailed(String jobId, ErrorInfo error) {
+    update(jobId, info -> info.status() == JobStatus.PENDING || info.status() == JobStatus.RUNNING
+        ? with(info, JobStatus.FAILED, now(), error, append(info.errorHistory(), error), Optional.empty(),
+            info.attempts())
+        : null);
+  }
+
+  /**
+   * Calls {@code listener} once with the job's info when it is terminal: at once (on this thread) if
+   * it already is, else on the thread that makes it terminal.
+   *
+   * @return removes the listener if it has not been called yet
+   * @throws UnknownJobException when the job is not known
+   */
+  public Runnable onTerminal(String jobId, Consumer<JobInfo> listener) {
+    Entry entry = jobs.get(jobId);
+    if (entry == null) {
+      throw new UnknownJobException(jobId);
+    }
+    JobInfo terminal;
+    synchronized (entry) {
+      terminal = entry.info.isTerminal() ? entry.info : null;
+      if (terminal == null) {
+        entry.listeners.add(listener);
+      }
+    }
+    if (terminal != null) {
+      listener.accept(terminal);
+      return () -> {};
+    }
+    return () -> {
+      synchronized (entry) {
+        entry.listeners.remove(listener);
+      }
+    };
+  }
+
+  private void update(String jobId, java.util.function.UnaryOperator<JobInfo> transition) {
+    Entry entry = jobs.get(jobId);
+    if (entry == null) {
+      return;
+    }
+    JobInfo next;
+    List<Consumer<JobInfo>> toNotify = List.of();
+    boolean becameTerminal;
+    synchronized (entry) {
+      next = transition.apply(entry.info);
+      if (next == null) {
+        return;
+      }
+      becameTerminal = next.isTerminal() && !entry.info.isTerminal();
+      entry.info = next;
+      if (next.isTerminal() && !entry.listeners.isEmpty()) {
+        toNotify = new ArrayList<>(entry.listeners);
+        entry.listeners.clear();
+      }
+    }
+    for (Consumer<JobInfo> listener : toNotify) {
+      listener.accept(next);
+    }
+    if (becameTerminal) {
+      finishedOrder.add(new Finished(jobId, scheduler.nanoTime()));
+      finishedCount.incrementAndGet();
+      evict();
+    }
+  }
+
+  private void evict() {
+    long now = scheduler.nanoTime();
+    while (true) {
+      Finished oldest = finishedOrder.peek();
+      if (oldest == null) {
+        return;
+      }
+      boolean tooMany = finishedCount.get() > maxFinished;
+      boolean tooOld = now - oldest.finishedAtNanos > retentionNanos;
+      if (!tooMany && !tooOld) {
+        return;
+      }
+      if (finishedOrder.remove(oldest)) {
+        finishedCount.decrementAndGet();
+        jobs.remove(oldest.jobId);
+      }
+    }
+  }
+
+  private java.time.Instant now() {
+    return scheduler.now();
+  }
+
+  private static ErrorInfo readFailure(QuireEvents.ReadModelFailed event) {
+    String message = "Read model " + event.readModel() + " parked stream " + event.stream() + " after "
+        + event.attempt() + " attempt(s): "
+        + (event.error() == null ? "unknown error" : event.error().getClass().getSimpleName() + ": "
+            + event.error().getMessage());
+    return new ErrorInfo("ReadModelFailedException", message);
+  }
+
+  private static List<ErrorInfo> append(List<ErrorInfo> history, ErrorInfo error) {
+    List<ErrorInfo> next = new ArrayList<>(history.size() + 1);
+    next.addAll(history);
+    next.add(error);
+    return next;
+  }
+
+  private static JobInfo with(
+      JobInfo info,
+      JobStatus status,
+      java.time.Instant completedAt,
+      ErrorInfo error,
+      List<ErrorInfo> history,
+      Optional<ConsistencyToken> token,
+      int attempts) {
+    return new JobInfo(info.id(), info.documentId(), status, info.createdAt(), completedAt, error, history, token,
+        attempts);
+  }
+
+  private static final class Entry {
+    JobInfo info;
+    final List<Consumer<JobInfo>> listeners = new ArrayList<>(1);
+
+    Entry(JobInfo info) {
+      this.info = info;
+    }
+
+    synchronized JobInfo info() {
+      return info;
+    }
+  }
+
+  private record Finished(String jobId, long finishedAtNanos) {}
+}

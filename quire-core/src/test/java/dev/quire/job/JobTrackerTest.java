@@ -1,0 +1,114 @@
+package dev.quire.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.concurrent.ManualScheduler;
+import dev.quire.consistency.ConsistencyToken;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class JobTrackerTest {
+
+  private final ManualScheduler scheduler = new ManualScheduler();
+
+  private static String register(JobTracker tracker) {
+    Job job = JobTestSupport.job("doc", JobTestSupport.set("/a", 1));
+    tracker.register(job);
+    return job.id();
+  }
+
+  @Test
+  void lifecycle_pendingRunningWriteReadyReadReady() {
+    JobTracker tracker = new JobTracker(scheduler);
+    String id = register(tracker);
+    assertThat(tracker.get(id).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+    assertThat(tracker.get(id).orElseThrow().consistencyToken()).as("no token before WRITE_READY").isEmpty();
+
+    tracker.markRunning(id);
+    assertThat(tracker.get(id).orElseThrow().attempts()).isEqualTo(1);
+    assertThat(tracker.get(id).orElseThrow().consistencyToken()).isEmpty();
+
+    tracker.markWriteReady(id, ConsistencyToken.empty());
+    tracker.markReadReady(id);
+    JobInfo info = tracker.get(id).orElseThrow();
+    assertThat(info.status()).isEqualTo(JobStatus.READ_READY);
+    assertThat(info.completedAt()).isEqualTo(scheduler.now());
+  }
+
+  @Test
+  void lateOrOutOfOrderTransitions_areIgnored() {
+    JobTracker tracker = new JobTracker(scheduler);
+    String id = register(tracker);
+    tracker.markReadReady(id); // not WRITE_READY yet
+    assertThat(tracker.get(id).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+
+    tracker.markRunning(id);
+    tracker.markWriteReady(id, ConsistencyToken.empty());
+    tracker.markReadReady(id);
+    tracker.markReadFailed(id, new ErrorInfo("X", "late")); // a post-ready failure after READY
+    tracker.markFailed(id, new ErrorInfo("X", "late"));
+    assertThat(tracker.get(id).orElseThrow().status()).isEqualTo(JobStatus.READ_READY);
+  }
+
+  @Test
+  void readFailed_canStillBecomeReadReadyAfterARetry() {
+    JobTracker tracker = new JobTracker(scheduler);
+    String id = register(tracker);
+    tracker.markRunning(id);
+    tracker.markWriteReady(id, ConsistencyToken.empty());
+    tracker.markReadFailed(id, new ErrorInfo("ReadModelFailedException", "parked"));
+    assertThat(tracker.get(id).orElseThrow().status()).isEqualTo(JobStatus.READ_FAILED);
+
+    tracker.markReadReady(id);
+    JobInfo info = tracker.get(id).orElseThrow();
+    assertThat(info.status()).isEqualTo(JobStatus.READ_READY);
+    assertThat(info.error()).isNull();
+    assertThat(info.errorHistory()).hasSize(1);
+  }
+
+  @Test
+  void failed_clearsNothingButHasNoToken() {
+    JobTracker tracker = new JobTracker(scheduler);
+    String id = register(tracker);
+    tracker.markRunning(id);
+    tracker.recordRetry(id, new IllegalStateException("transient"));
+    tracker.markRunning(id);
+    tracker.markFailed(id, new ErrorInfo("IllegalStateException", "again"));
+    JobInfo info = tracker.get(id).orElseThrow();
+    assertThat(info.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(info.attempts()).isEqualTo(2);
+    assertThat(info.errorHistory()).extracting(ErrorInfo::message).containsExactly("transient", "again");
+    assertThat(info.consistencyToken()).isEmpty();
+  }
+
+  @Test
+  void finishedJobs_areEvictedBeyondTheCountBound_liveOnesNever() {
+    JobTracker tracker = new JobTracker(scheduler, 2, Duration.ofHours(1));
+    String live = register(tracker);
+    String[] done = new String[3];
+    for (int i = 0; i < 3; i++) {
+      done[i] = register(tracker);
+      tracker.markRunning(done[i]);
+      tracker.markFailed(done[i], new ErrorInfo("X", "x"));
+    }
+    assertThat(tracker.get(done[0])).isEmpty();
+    assertThat(tracker.get(done[1])).isPresent();
+    assertThat(tracker.get(done[2])).isPresent();
+    assertThat(tracker.get(live)).isPresent();
+  }
+
+  @Test
+  void finishedJobs_areEvictedAfterTheRetention() {
+    JobTracker tracker = new JobTracker(scheduler, 100, Duration.ofMinutes(10));
+    String old = register(tracker);
+    tracker.markRunning(old);
+    tracker.markFailed(old, new ErrorInfo("X", "x"));
+    scheduler.advance(Duration.ofMinutes(11));
+
+    String recent = register(tracker);
+    tracker.markRunning(recent);
+    tracker.markFailed(recent, new ErrorInfo("X", "x"));
+    assertThat(tracker.get(old)).isEmpty();
+    assertThat(tracker.get(recent)).isPresent();
+  }
+}
