@@ -243,6 +243,36 @@ public final class Reactor implements AutoCloseable {
     return jobs.stream().map(job -> byId.get(idsByKey.get(job.key()))).toList();
   }
 
+  /**
+   * Queues a {@link JobKind#LOAD} job: operations written on another replica, for one stream (all
+   * {@code actions} in one scope), in the sender's effective order after {@code base} (the action
+   * id of the sender's operation right before them; null when they start the stream). Applied
+   * through the same queue, executor and read models as local writes; idempotent by action id;
+   * diverged histories are merged by {@link dev.quire.job.MergeRule}.
+   *
+   * @param stateHashes optional, action id to the sender's state hash after it (checked when the
+   *     operations extend the local history)
+   * @param dependencies job ids that must finish first (keeps a stream's loads in order)
+   * @param meta extra metadata passed through (e.g. the remote it came from)
+   */
+  public JobInfo load(String documentId, String branch, List<Action> actions, String base,
+      Map<String, String> stateHashes, List<String> dependencies, Map<String, String> meta) {
+    requireId(documentId, "documentId");
+    Objects.requireNonNull(actions, "actions");
+    if (actions.isEmpty()) {
+      throw new InvalidJobException(documentId, "No actions provided for document " + documentId);
+    }
+    Map<String, String> all = new HashMap<>(meta == null ? Map.of() : meta);
+    if (base != null && !base.isEmpty()) {
+      all.put(dev.quire.job.JobExecutor.LOAD_BASE, base);
+    }
+    if (stateHashes != null) {
+      stateHashes.forEach((id, hash) -> all.put(dev.quire.job.JobExecutor.LOAD_HASH_PREFIX + id, hash));
+    }
+    return submit(newJob(JobKind.LOAD, documentId, branch, actions, dependencies == null ? List.of() : dependencies,
+        all));
+  }
+
   /** The job's current info; empty when unknown or evicted (finished jobs are kept about 10 min). */
   public Optional<JobInfo> job(String jobId) {
     return tracker.get(jobId);

@@ -93,6 +93,9 @@ public final class JobExecutor {
    * @throws dev.quire.store.RevisionMismatchException when another writer appended first (transient)
    */
   public List<OperationWithContext> execute(Job job) {
+    if (job.kind() == JobKind.LOAD) {
+      return executeLoad(job);
+    }
     DocumentBranch key = new DocumentBranch(job.documentId(), job.branch());
     Head head = cache.get(key);
     if (head == null) {
@@ -103,6 +106,10 @@ public final class JobExecutor {
     for (Action action : job.actions()) {
       pending.add(apply(working, job, action));
     }
+    return commit(job, key, working, pending);
+  }
+
+  private List<OperationWithContext> commit(Job job, DocumentBranch key, Working working, List<Pending> pending) {
     if (pending.isEmpty()) {
       return List.of();
     }
@@ -141,6 +148,134 @@ public final class JobExecutor {
     }
     putCached(key, working.toHead());
     return List.copyOf(result);
+  }
+
+  /**
+   * Meta key of a {@link JobKind#LOAD} job: the action id of the sender's effective operation right
+   * before the loaded ones (absent or empty: they start the stream).
+   */
+  public static final String LOAD_BASE = "load.base";
+
+  /** Meta key prefix of a LOAD job: {@code load.hash.<actionId>} = the sender's state hash after it. */
+  public static final String LOAD_HASH_PREFIX = "load.hash.";
+
+  /**
+   * A LOAD job carries operations written elsewhere, for ONE stream (all actions in one scope), in
+   * the sender's effective order after {@link #LOAD_BASE}. Applied by {@link MergeRule}: a no-op
+   * when they are already here (idempotent by action id), appended when they extend the local
+   * history, merged deterministically when the two histories diverged.
+   */
+  private List<OperationWithContext> executeLoad(Job job) {
+    if (job.actions().isEmpty()) {
+      return List.of();
+    }
+    String scope = job.actions().get(0).scope();
+    for (Action action : job.actions()) {
+      if (!scope.equals(action.scope())) {
+        throw new InvalidJobException(job.documentId(), "A load job carries one stream; got scopes " + scope + " and "
+            + action.scope() + " for document " + job.documentId());
+      }
+    }
+    StreamKey stream = StreamKey.of(job.documentId(), scope, job.branch());
+    List<Operation> raw = readAll(stream);
+    List<Operation> effective = EffectiveHistory.of(raw);
+    String base = job.meta().get(LOAD_BASE);
+    int baseAt = -1;
+    if (base != null && !base.isEmpty()) {
+      for (int i = effective.size() - 1; i >= 0; i--) {
+        if (effective.get(i).action().id().equals(base)) {
+          baseAt = i;
+          break;
+        }
+      }
+      if (baseAt < 0) {
+        throw new LoadConflictException(LoadConflictException.Reason.MISSING_BASE, stream, base,
+            "Load for " + stream + " builds on action " + base + ", which this replica does not have");
+      }
+    }
+    List<Action> local = new ArrayList<>(effective.size() - baseAt - 1);
+    for (int i = baseAt + 1; i < effective.size(); i++) {
+      local.add(effective.get(i).action());
+    }
+    MergeRule.Plan plan = MergeRule.plan(local, job.actions());
+    if (plan.isNoOp()) {
+      return List.of();
+    }
+    DocumentBranch key = new DocumentBranch(job.documentId(), job.branch());
+    Head head = cache.get(key);
+    long rawNext = nextIndexOf(raw);
+    if (head == null || head.scopes().get(scope) == null || head.scopes().get(scope).nextIndex() != rawNext) {
+      head = load(job.documentId(), job.branch());
+    }
+    Working working = new Working(head);
+    List<Pending> pending = new ArrayList<>(plan.append().size());
+    if (!plan.isMerge()) {
+      for (Action action : plan.append()) {
+        Pending p = apply(working, job, action);
+        String expected = job.meta().get(LOAD_HASH_PREFIX + action.id());
+        if (plan.extendsLocal() && expected != null && !expected.equals(p.operation.hash())) {
+          throw new LoadConflictException(LoadConflictException.Reason.HASH_MISMATCH, stream, action.id(),
+              "State hash mismatch on " + stream + " after action " + action.id() + ": sender has " + expected
+                  + ", this replica computed " + p.operation.hash());
+        }
+        pending.add(p);
+      }
+      return commit(job, key, working, pending);
+    }
+    // Diverged: re-reduce from the state after the kept prefix, then append the merged order.
+    List<Operation> kept = effective.subList(0, baseAt + 1 + plan.keep());
+    working.scopes.put(scope, new ScopeHead(replay(working, job.documentId(), job.branch(), scope, kept), rawNext));
+    int skip = plan.superseded();
+    for (Action action : plan.append()) {
+      long index = working.nextIndex(scope);
+      String id = Ids.operationId(job.documentId(), scope, job.branch(), action.id() + "@" + index);
+      JsonNode before = working.state(scope);
+      Pending p;
+      try {
+        Pending applied = apply(working, job, action);
+        Operation o = applied.operation;
+        p = new Pending(scope, new Operation(id, o.index(), skip, o.timestamp(), o.hash(), o.action(), null),
+            applied.resultingState);
+      } catch (InvalidActionException | DocumentDeletedException | DocumentNotFoundException e) {
+        // Deterministic on every replica: the action is kept in the history as refused.
+        p = working.record(job, action, before, skip, id, e.getMessage());
+      }
+      pending.add(p);
+      skip = 0;
+    }
+    return commit(job, key, working, pending);
+  }
+
+  /** The state of {@code scope} after {@code operations} (an effective prefix of its stream). */
+  private JsonNode replay(Working w, String documentId, String branch, String scope, List<Operation> operations) {
+    JsonNode state;
+    if (Scopes.DOCUMENT.equals(scope)) {
+      state = null;
+      for (Operation op : operations) {
+        if (op.error() == null) {
+          state = DocumentScopeState.reduce(state, op.action(), w.model.version());
+        }
+      }
+      return state;
+    }
+    Map<String, JsonNode> base = new HashMap<>();
+    for (Operation op : EffectiveHistory.of(readAll(StreamKey.of(documentId, Scopes.DOCUMENT, branch)))) {
+      if (op.error() != null) {
+        continue;
+      }
+      if (SystemActions.CREATE_DOCUMENT.equals(op.action().type())) {
+        base.putAll(CreateDocumentInput.fromJson(op.action().input()).state());
+      } else if (SystemActions.UPGRADE_DOCUMENT.equals(op.action().type())) {
+        base.putAll(UpgradeDocumentInput.fromJson(op.action().input()).state());
+      }
+    }
+    state = base.containsKey(scope) ? base.get(scope) : initialOrNull(w.model, scope);
+    for (Operation op : operations) {
+      if (op.error() == null) {
+        state = w.model.reduce(state, op.action());
+      }
+    }
+    return state;
   }
 
   /** Drops the cached head of a document branch; the next job rebuilds it from the store. */
@@ -265,8 +400,9 @@ public final class JobExecutor {
     Map<String, JsonNode> base = new HashMap<>();
     JsonNode documentState = null;
     long documentCount = 0;
-    for (Operation op : readAll(StreamKey.of(documentId, Scopes.DOCUMENT, branch))) {
-      documentCount = op.index() + 1;
+    List<Operation> documentRaw = readAll(StreamKey.of(documentId, Scopes.DOCUMENT, branch));
+    documentCount = nextIndexOf(documentRaw);
+    for (Operation op : EffectiveHistory.of(documentRaw)) {
       if (op.error() != null) {
         continue;
       }
@@ -283,9 +419,9 @@ public final class JobExecutor {
     revisions.keySet().stream().filter(s -> !Scopes.DOCUMENT.equals(s)).forEach(modelScopes::add);
     for (String scope : modelScopes) {
       JsonNode state = base.containsKey(scope) ? base.get(scope) : initialOrNull(model, scope);
-      long count = 0;
-      for (Operation op : readAll(StreamKey.of(documentId, scope, branch))) {
-        count = op.index() + 1;
+      List<Operation> raw = readAll(StreamKey.of(documentId, scope, branch));
+      long count = nextIndexOf(raw);
+      for (Operation op : EffectiveHistory.of(raw)) {
         if (op.error() == null) {
           state = model.reduce(state, op.action());
         }
@@ -294,6 +430,10 @@ public final class JobExecutor {
     }
     boolean deleted = documentState != null && documentState.path("isDeleted").asBoolean(false);
     return new Head(documentType, model, deleted, Map.copyOf(scopes));
+  }
+
+  private static long nextIndexOf(List<Operation> raw) {
+    return raw.isEmpty() ? 0 : raw.get(raw.size() - 1).index() + 1;
   }
 
   private static JsonNode initialOrNull(DocumentModel model, String scope) {
@@ -366,17 +506,27 @@ public final class JobExecutor {
     }
 
     Pending record(Job job, Action action, JsonNode resultingState) {
+      return record(job, action, resultingState, 0, null, null);
+    }
+
+    /**
+     * @param skip effective operations the new one supersedes (merges only)
+     * @param operationId null for the id derived from the action; merges pass a fresh one when the
+     *     action's id is already stored in the stream (a superseded copy)
+     * @param error the reducer's refusal, recorded instead of failing the job (merges only)
+     */
+    Pending record(Job job, Action action, JsonNode resultingState, int skip, String operationId, String error) {
       String scope = action.scope();
       long index = nextIndex(scope);
       scopes.put(scope, new ScopeHead(resultingState, index + 1));
       Operation operation = new Operation(
-          Ids.operationId(job.documentId(), scope, job.branch(), action.id()),
+          operationId != null ? operationId : Ids.operationId(job.documentId(), scope, job.branch(), action.id()),
           index,
-          0,
+          skip,
           action.timestamp(),
           StateHash.of(resultingState),
           action,
-          null);
+          error);
       return new Pending(scope, operation, resultingState);
     }
 

@@ -246,6 +246,7 @@ public final class JobRunner implements AutoCloseable {
         || error instanceof DocumentDeletedException
         || error instanceof UnknownDocumentTypeException
         || error instanceof DuplicateOperationException
+        || error instanceof LoadConflictException
         || error instanceof InvalidJobException
         || error instanceof IllegalArgumentException);
   }

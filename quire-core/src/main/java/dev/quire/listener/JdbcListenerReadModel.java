@@ -553,23 +553,42 @@ public final class JdbcListenerReadModel implements ReadModel, AutoCloseable {
       byStream.computeIfAbsent(op.key(), key -> new ArrayList<>()).add(op);
     }
     for (Map.Entry<StreamKey, List<OperationWithContext>> stream : byStream.entrySet()) {
-      try {
-        tracker.update(apply(stream.getValue(), true, List.of()));
-      } catch (ListenerFailedException e) {
-        hold(stream.getKey(), stream.getValue(), e);
-      }
+      applyStream(stream.getKey(), stream.getValue());
     }
   }
 
-  private void hold(StreamKey stream, List<OperationWithContext> operations, ListenerFailedException error) {
-    OperationWithContext failing = operations.get(0);
+  /** One stream's part of a failed page: what precedes the failing event is applied, the rest held. */
+  private void applyStream(StreamKey stream, List<OperationWithContext> operations) throws Exception {
+    try {
+      tracker.update(apply(operations, true, List.of()));
+      return;
+    } catch (ListenerFailedException e) {
+      int failing = failingPosition(operations, e);
+      if (failing > 0) {
+        try {
+          tracker.update(apply(operations.subList(0, failing), true, List.of()));
+        } catch (ListenerFailedException prefixFailure) {
+          hold(stream, operations.get(failingPosition(operations, prefixFailure)), prefixFailure);
+          return;
+        }
+      }
+      hold(stream, operations.get(failing), e);
+    }
+  }
+
+  /** Where the operation the failure names sits in {@code operations}; 0 when it names none. */
+  private static int failingPosition(List<OperationWithContext> operations, ListenerFailedException error) {
     if (error.event() != null) {
-      for (OperationWithContext op : operations) {
-        if (op.ordinal() == error.event().ordinal()) {
-          failing = op;
+      for (int i = 0; i < operations.size(); i++) {
+        if (operations.get(i).ordinal() == error.event().ordinal()) {
+          return i;
         }
       }
     }
+    return 0;
+  }
+
+  private void hold(StreamKey stream, OperationWithContext failing, ListenerFailedException error) {
     held.put(stream, new HeldStream(stream, failing.ordinal(), failing.operation().index(), error));
     lastError = error;
     log.error("Listener {} holds {} at ordinal {}: its events keep failing; retry or skip it", name, stream,
@@ -647,9 +666,11 @@ public final class JdbcListenerReadModel implements ReadModel, AutoCloseable {
     log.warn("Listener {} replays ordinals {}..{}", name, ordinal + 1, until);
     try {
       scan(ordinal);
-    } finally {
-      phase = ListenerPhase.LIVE;
+    } catch (Exception | Error e) {
+      phase = ListenerPhase.FAILED; // the next batch or start resumes the replay from the watermark
+      throw e;
     }
+    phase = ListenerPhase.LIVE;
   }
 
   private void rebuildOnWorker() throws Exception {

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * a map lookup and a direct call, never reflection.
  *
  * <p>For each batch, {@link #deliver} calls the handlers of every event in order (an event matches
- * handlers registered for its class or any supertype, in registration order; events without a
+ * handlers registered for its class or any supertype, in registration order, which for annotated
+ * methods is name order, a class's before its superclass's; events without a
  * handler are passed over), then the batch handler with all events. Optionally events are first
  * coalesced: of the events sharing a {@link Builder#coalesceBy key} only the last one of the batch is
  * delivered, for listeners that only need the latest state.

@@ -3,6 +3,10 @@ package dev.quire.listener;
 import dev.quire.Reactor;
 import dev.quire.consistency.ConsistencyToken;
 import dev.quire.consistency.StreamKey;
+import dev.quire.event.EventBus;
+import dev.quire.event.QuireEvents;
+import dev.quire.event.Subscription;
+import dev.quire.readmodel.ParkedStream;
 import dev.quire.readmodel.ReadGate;
 import dev.quire.readmodel.ReadModel;
 import dev.quire.readmodel.ReadModelCoordinator;
@@ -29,19 +33,22 @@ import java.util.concurrent.CompletableFuture;
 public final class ReadModels {
 
   private final ReadModelCoordinator coordinator;
+  private final EventBus bus;
   private final Duration defaultTimeout;
 
-  private ReadModels(ReadModelCoordinator coordinator, Duration defaultTimeout) {
+  private ReadModels(ReadModelCoordinator coordinator, EventBus bus, Duration defaultTimeout) {
     this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
+    this.bus = Objects.requireNonNull(bus, "bus");
     this.defaultTimeout = ReadGate.requireTimeout(defaultTimeout);
   }
 
   public static ReadModels of(Reactor reactor) {
-    return new ReadModels(reactor.coordinator(), reactor.defaultReadTimeout());
+    return new ReadModels(reactor.coordinator(), reactor.events(), reactor.defaultReadTimeout());
   }
 
-  public static ReadModels of(ReadModelCoordinator coordinator) {
-    return new ReadModels(coordinator, ReadGate.DEFAULT_TIMEOUT);
+  /** For a coordinator used without a reactor; {@code bus} is the one it listens on. */
+  public static ReadModels of(ReadModelCoordinator coordinator, EventBus bus) {
+    return new ReadModels(coordinator, bus, ReadGate.DEFAULT_TIMEOUT);
   }
 
   /**
@@ -96,8 +103,10 @@ public final class ReadModels {
   }
 
   /**
-   * Retries {@code stream} for the read model: the coordinator's parked live batch if there is one,
-   * and, for a listener, the replay of a held stream. Completes with whether anything was retried.
+   * Retries {@code stream} for the read model: for a listener, the replay of a held stream; then the
+   * coordinator's parked live batch, if there is one. Completes once the retry is over, with
+   * whether there was anything to retry; by then waits on the stream no longer fail fast. Fails
+   * with the new error when the parked batch fails again (the stream is parked again).
    */
   public CompletableFuture<Boolean> retry(String name, StreamKey stream) {
     Objects.requireNonNull(stream, "stream");
@@ -107,7 +116,42 @@ public final class ReadModels {
         && listener.status().heldStreams().stream().anyMatch(h -> h.stream().equals(stream))) {
       held = listener.retry().thenApply(ignored -> true);
     }
-    return held.thenApply(retriedHeld -> coordinator.retry(name, stream) || retriedHeld);
+    return held.thenCompose(retriedHeld -> retryParked(model, stream)
+        .thenApply(retriedParked -> retriedParked || retriedHeld));
+  }
+
+  private CompletableFuture<Boolean> retryParked(ReadModel model, StreamKey stream) {
+    String name = model.name();
+    String jobId = coordinator.status(name).parkedStreams().stream()
+        .filter(parked -> parked.stream().equals(stream))
+        .map(ParkedStream::jobId)
+        .findFirst()
+        .orElse(null);
+    if (jobId == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+    // The coordinator emits these synchronously on the thread that ran the retry, before it moves
+    // the stream's queue on: clearing the failure mark here cannot undo a later park.
+    Subscription indexed = bus.subscribe(QuireEvents.READ_MODEL_INDEXED, event -> {
+      if (event.success() && event.readModel().equals(name) && event.jobId().equals(jobId)) {
+        model.tracker().clearFailure(stream);
+        outcome.complete(true);
+      }
+    });
+    Subscription failed = bus.subscribe(QuireEvents.READ_MODEL_FAILED, event -> {
+      if (event.readModel().equals(name) && event.jobId().equals(jobId) && event.stream().equals(stream)) {
+        outcome.completeExceptionally(event.error());
+      }
+    });
+    outcome.whenComplete((ignored, error) -> {
+      indexed.unsubscribe();
+      failed.unsubscribe();
+    });
+    if (!coordinator.retry(name, stream)) {
+      outcome.complete(false); // released meanwhile by someone else
+    }
+    return outcome;
   }
 
   /**

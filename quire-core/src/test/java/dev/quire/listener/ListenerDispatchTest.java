@@ -61,9 +61,10 @@ class ListenerDispatchTest {
 
     listener.deliver(List.of(event(new Circle(1), 1), event(new Unrelated("x"), 2), event(new Square(2), 3)), tx);
 
+    // Annotated methods register in name order: anyShape, circle, square, staticHandler.
     assertThat(tx.log()).containsExactly(
-        "circle 1.0", "static", "shape 101",
-        "square 2.0 of doc-3 by ada", "shape 103",
+        "shape 101", "circle 1.0", "static",
+        "shape 103", "square 2.0 of doc-3 by ada",
         "batch of 3");
     assertThat(listener.hasBatchHandler()).isTrue();
   }

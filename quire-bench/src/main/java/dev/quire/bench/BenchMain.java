@@ -1,0 +1,224 @@
+package dev.quire.bench;
+
+import dev.quire.bench.load.LatencySummary;
+import dev.quire.bench.load.LoadBenchmark;
+import dev.quire.bench.load.LoadConfig;
+import dev.quire.bench.load.LoadResult;
+import dev.quire.bench.load.RebuildBenchmark;
+import dev.quire.bench.load.RebuildConfig;
+import dev.quire.bench.load.RebuildResult;
+import dev.quire.bench.load.StorageSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Command line of the end-to-end benchmarks ({@code load}, {@code rebuild}); JMH micro-benchmarks
+ * run through {@code org.openjdk.jmh.Main} instead.
+ *
+ * <pre>
+ * java -cp quire-bench/target/benchmarks.jar dev.quire.bench.BenchMain load \
+ *     --storage memory --documents 1000 --clients 64 --duration 30s --warmup 5s
+ * java -cp quire-bench/target/benchmarks.jar dev.quire.bench.BenchMain rebuild \
+ *     --operations 1000000 --documents 100000 --storage sqlite-normal
+ * </pre>
+ *
+ * The server CLI can mount {@link #commandLine()} as its {@code bench} subcommand.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "End-to-end Quire benchmarks: load (throughput and latency) and rebuild.",
+    subcommands = {BenchMain.Load.class, BenchMain.Rebuild.class})
+public final class BenchMain implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The {@code bench} command with its subcommands. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new BenchMain()).registerConverter(Duration.class, BenchMain::duration);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code 30s}, {@code 500ms}, {@code 2m}, or ISO-8601 ({@code PT30S}). */
+  static Duration duration(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    if (value.startsWith("pt")) {
+      return Duration.parse(value.toUpperCase(Locale.ROOT));
+    }
+    if (value.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+    }
+    if (value.endsWith("s")) {
+      return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+    }
+    if (value.endsWith("m")) {
+      return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 60_000));
+    }
+    return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)); // bare number: seconds
+  }
+
+  /** {@code bench load}. */
+  @Command(name = "load", mixinStandardHelpOptions = true,
+      description = "End-to-end load, in-process: jobs/s to WRITE_READY and READ_READY, latency percentiles.")
+  public static final class Load implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-d", "--documents"}, description = "Documents written to (D), default ${DEFAULT-VALUE}.")
+    int documents = 1000;
+
+    @Option(names = {"-m", "--actions"},
+        description = "Actions per document (M) of a count-bounded run (no --duration), default ${DEFAULT-VALUE}.")
+    int actions = 10;
+
+    @Option(names = {"-c", "--clients"}, description = "Concurrent clients (C) in closed loop, default ${DEFAULT-VALUE}.")
+    int clients = 64;
+
+    @Option(names = "--storage", description = "memory | sqlite-full[:file] | sqlite-normal[:file] | "
+        + "postgresql://host:port/db?user=.. | postgresql-normal:postgresql://..., default ${DEFAULT-VALUE}.")
+    String storage = "memory";
+
+    @Option(names = "--mode", description = "closed (saturation) or open (fixed rate), default ${DEFAULT-VALUE}.")
+    String mode = "closed";
+
+    @Option(names = "--rate", description = "Jobs per second of an open-loop run.")
+    double rate;
+
+    @Option(names = {"-b", "--batch"}, description = "Actions per job, default ${DEFAULT-VALUE} (one action per job).")
+    int batch = 1;
+
+    @Option(names = "--warmup", description = "Warm-up before measuring (e.g. 5s), default ${DEFAULT-VALUE}.")
+    Duration warmup = Duration.ofSeconds(5);
+
+    @Option(names = "--duration",
+        description = "Measured time (e.g. 30s); without it the run is count-bounded (D * M actions).")
+    Duration duration;
+
+    @Option(names = "--out", description = "Folder for <name>.json and <name>.png, default ${DEFAULT-VALUE}.")
+    Path out = Path.of("docs", "bench");
+
+    @Option(names = "--name", description = "File name stem; default derived from the settings.")
+    String name;
+
+    @Option(names = "--no-progress", description = "Do not print the live progress line on stderr.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+      LoadConfig.Mode loopMode = LoadConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+      StorageSpec storageSpec = StorageSpec.parse(storage);
+      String stem = name != null ? name : "load-" + storageSpec.label() + "-" + loopMode.name().toLowerCase(Locale.ROOT)
+          + (loopMode == LoadConfig.Mode.OPEN ? "-" + Math.round(rate) : "-c" + clients) + "-b" + batch;
+      LoadConfig config = new LoadConfig(documents, actions, clients, storageSpec, loopMode, rate, batch, warmup,
+          duration, out, stem, !noProgress);
+      LoadResult result = LoadBenchmark.run(config);
+      print(spec.commandLine().getOut(), result, out);
+      return 0;
+    }
+
+    static void print(PrintWriter out, LoadResult result, Path folder) {
+      LoadResult.Settings s = result.settings();
+      out.printf(Locale.ROOT, "load: %s, %s loop%s, %d documents, %d action(s)/job, %.1f s measured%n",
+          s.storage(), s.mode(), s.mode().equals("open")
+              ? String.format(Locale.ROOT, " at %,.0f jobs/s", s.targetJobsPerSecond())
+              : ", " + s.clients() + " clients",
+          s.documents(), s.actionsPerJob(), result.measuredSeconds());
+      LoadResult.Throughput t = result.throughput();
+      out.printf(Locale.ROOT, "  jobs/s:  offered %,.0f  WRITE_READY %,.0f  READ_READY %,.0f%n",
+          t.offeredJobsPerSecond(), t.jobsPerSecondWriteReady(), t.jobsPerSecondReadReady());
+      out.printf(Locale.ROOT, "  ops/s:   WRITE_READY %,.0f  READ_READY %,.0f%n",
+          t.operationsPerSecondWriteReady(), t.operationsPerSecondReadReady());
+      out.printf(Locale.ROOT, "  %-22s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "count", "p50", "p90", "p99",
+          "p99.9", "max");
+      for (Map.Entry<String, LatencySummary> entry : result.latencyMs().entrySet()) {
+        LatencySummary l = entry.getValue();
+        out.printf(Locale.ROOT, "  %-22s %9d %9.3f %9.3f %9.3f %9.3f %9.3f%n", entry.getKey(), l.count(), l.p50(),
+            l.p90(), l.p99(), l.p999(), l.max());
+      }
+      LoadResult.Counts c = result.counts();
+      out.printf(Locale.ROOT, "  jobs: submitted %,d, WRITE_READY %,d, READ_READY %,d, failed %,d; reads %,d (%d failed)%n",
+          c.jobsSubmitted(), c.jobsWriteReady(), c.jobsReadReady(), c.jobsFailed(), c.reads(), c.readsFailed());
+      LoadResult.Resources r = result.resources();
+      out.printf(Locale.ROOT, "  CPU %.1f µs/job (%.1f s), peak heap %,d MiB, peak RSS %,d MiB%s%n",
+          r.cpuMicrosPerJob(), r.cpuSeconds(), r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20,
+          r.peakRssReset() ? "" : " (since start-up)");
+      if (result.plot() != null) {
+        out.printf("  wrote %s and %s%n", folder.resolve(result.plot().replace(".png", ".json")),
+            folder.resolve(result.plot()));
+      }
+      out.flush();
+    }
+  }
+
+  /** {@code bench rebuild}. */
+  @Command(name = "rebuild", mixinStandardHelpOptions = true,
+      description = "Rebuild: a fresh document view and indexer catching up on N operations over D documents.")
+  public static final class Rebuild implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-n", "--operations"}, description = "Operations in the store (N), default ${DEFAULT-VALUE}.")
+    long operations = 1_000_000;
+
+    @Option(names = {"-d", "--documents"}, description = "Documents (D), default ${DEFAULT-VALUE}.")
+    int documents = 100_000;
+
+    @Option(names = "--storage", description = "memory | sqlite-full[:file] | sqlite-normal[:file] | "
+        + "postgresql://..., default ${DEFAULT-VALUE}.")
+    String storage = "memory";
+
+    @Option(names = "--page-size", description = "Operations per catch-up page (in-memory), default ${DEFAULT-VALUE}.")
+    int pageSize = 1000;
+
+    @Option(names = "--append-batch", description = "Operations per append while generating, default ${DEFAULT-VALUE}.")
+    int appendBatch = 5000;
+
+    @Option(names = "--out", description = "Folder for <name>.json, default ${DEFAULT-VALUE}.")
+    Path out = Path.of("docs", "bench");
+
+    @Option(names = "--name", description = "File name stem; default rebuild-<storage>.")
+    String name;
+
+    @Option(names = "--no-progress", description = "Do not print the live progress line on stderr.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+      StorageSpec storageSpec = StorageSpec.parse(storage);
+      String stem = name != null ? name : "rebuild-" + storageSpec.label();
+      RebuildResult result = RebuildBenchmark.run(new RebuildConfig(operations, documents, storageSpec, pageSize,
+          appendBatch, out, stem, !noProgress));
+      PrintWriter printer = spec.commandLine().getOut();
+      printer.printf(Locale.ROOT, "rebuild: %s, %,d operations over %,d documents (generated in %.1f s)%n",
+          result.settings().storage(), result.settings().operations(), result.settings().documents(),
+          result.generateSeconds());
+      for (Map.Entry<String, RebuildResult.Phase> phase : Map.of(
+          "1 store scan", result.storeScan(), "2 document view", result.documentView(),
+          "3 document indexer", result.documentIndexer(), "4 view + indexer", result.both()).entrySet().stream()
+          .sorted(Map.Entry.comparingByKey()).toList()) {
+        printer.printf(Locale.ROOT, "  %-20s %8.2f s  %,12.0f ops/s%n", phase.getKey().substring(2),
+            phase.getValue().seconds(), phase.getValue().operationsPerSecond());
+      }
+      printer.printf(Locale.ROOT, "  peak heap %,d MiB, peak RSS %,d MiB; wrote %s%n", result.peakHeapBytes() >> 20,
+          result.peakRssBytes() >> 20, out.resolve(stem + ".json"));
+      printer.flush();
+      return 0;
+    }
+  }
+}

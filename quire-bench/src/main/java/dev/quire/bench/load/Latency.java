@@ -1,0 +1,67 @@
+package dev.quire.bench.load;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * One latency metric: a wait-free {@link Recorder} that any thread records into, drained into a
+ * cumulative {@link Histogram} by whoever reads it (the progress line, the final report).
+ *
+ * <p>Values are nanoseconds, 3 significant digits, auto-resizing, so no value is ever clamped.
+ *
+ * <p>Concurrency: {@link #record} is wait-free from any thread; the reading methods are
+ * synchronized (they swap the recorder's interval histogram).
+ */
+final class Latency {
+
+  private final String name;
+  private final Recorder recorder = new Recorder(3);
+  private final Histogram total = newHistogram();
+  private Histogram interval;
+  private Histogram lastInterval = newHistogram();
+
+  Latency(String name) {
+    this.name = name;
+  }
+
+  String name() {
+    return name;
+  }
+
+  void record(long nanos) {
+    recorder.recordValue(Math.max(0, nanos));
+  }
+
+  /** Moves what was recorded since the last call into the total; returns that interval. */
+  synchronized Histogram drainInterval() {
+    interval = recorder.getIntervalHistogram(interval);
+    total.add(interval);
+    lastInterval = interval;
+    return interval;
+  }
+
+  /** Everything recorded since the last {@link #reset}. */
+  synchronized Histogram total() {
+    drainInterval();
+    return total.copy();
+  }
+
+  /** p99 of the last drained interval, in nanoseconds (0 when it was empty). */
+  synchronized long lastIntervalP99() {
+    return lastInterval.getTotalCount() == 0 ? 0 : lastInterval.getValueAtPercentile(99);
+  }
+
+  /** Drops everything recorded so far (the end of a warm-up). */
+  synchronized void reset() {
+    recorder.reset();
+    interval = recorder.getIntervalHistogram(interval);
+    total.reset();
+    lastInterval = newHistogram();
+  }
+
+  private static Histogram newHistogram() {
+    Histogram histogram = new Histogram(3);
+    histogram.setAutoResize(true);
+    return histogram;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.quire.bench.load;
+
+/**
+ * What one {@link RebuildBenchmark} run measured.
+ *
+ * @param generateSeconds writing the history into the store (not part of the rebuild)
+ * @param storeScan reading every operation back by ordinal, indexing nothing: the floor under both
+ *     rebuilds
+ * @param documentView a fresh document view catching up from ordinal 0
+ * @param documentIndexer a fresh document indexer catching up from ordinal 0
+ * @param both the two rebuilds one after the other (what a cold start with empty read models costs)
+ */
+public record RebuildResult(
+    String benchmark,
+    Settings settings,
+    Environment environment,
+    double generateSeconds,
+    Phase storeScan,
+    Phase documentView,
+    Phase documentIndexer,
+    Phase both,
+    long peakHeapBytes,
+    long peakRssBytes) {
+
+  public record Settings(long operations, int documents, String storage, int pageSize) {}
+
+  /** One timed pass over every operation. */
+  public record Phase(long operations, double seconds, double operationsPerSecond) {
+
+    static Phase of(long operations, long nanos) {
+      double seconds = Math.max(1e-9, nanos / 1e9);
+      return new Phase(operations, Math.round(seconds * 1000) / 1000.0, Math.round(operations / seconds));
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.quire.bench.load;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Which storage a benchmark runs on, parsed from the command line:
+ *
+ * <ul>
+ *   <li>{@code memory}: in-memory store, view and indexer;
+ *   <li>{@code sqlite-full} / {@code sqlite-normal}, optionally {@code :<file>}: SQLite with
+ *       {@code synchronous=FULL} / {@code NORMAL} (a fresh temporary file when none is given);
+ *   <li>{@code postgresql://host:port/db?user=..} (durability FULL), or the same URL prefixed with
+ *       {@code postgresql-normal:} for {@code synchronous_commit=off}.
+ * </ul>
+ *
+ * @param kind the backend
+ * @param url the database URL ({@code sqlite:<file>} or {@code postgresql://...}); null for memory
+ *     and for a SQLite run on a temporary file
+ * @param durability {@code FULL} or {@code NORMAL}; null for memory
+ */
+public record StorageSpec(Kind kind, String url, String durability) {
+
+  /** The storage families of the issue's matrix. */
+  public enum Kind {
+    MEMORY,
+    SQLITE,
+    POSTGRESQL
+  }
+
+  public StorageSpec {
+    Objects.requireNonNull(kind, "kind");
+    if (kind != Kind.MEMORY && !"FULL".equals(durability) && !"NORMAL".equals(durability)) {
+      throw new IllegalArgumentException("durability must be FULL or NORMAL, got " + durability);
+    }
+  }
+
+  public static StorageSpec memory() {
+    return new StorageSpec(Kind.MEMORY, null, null);
+  }
+
+  /**
+   * Parses a command-line spec (see the type's javadoc).
+   *
+   * @throws IllegalArgumentException naming the accepted forms
+   */
+  public static StorageSpec parse(String spec) {
+    Objects.requireNonNull(spec, "spec");
+    String lower = spec.toLowerCase(Locale.ROOT);
+    if (lower.equals("memory")) {
+      return memory();
+    }
+    for (String durability : new String[] {"full", "normal"}) {
+      String prefix = "sqlite-" + durability;
+      if (lower.equals(prefix)) {
+        return new StorageSpec(Kind.SQLITE, null, durability.toUpperCase(Locale.ROOT));
+      }
+      if (lower.startsWith(prefix + ":")) {
+        return new StorageSpec(Kind.SQLITE, "sqlite:" + spec.substring(prefix.length() + 1),
+            durability.toUpperCase(Locale.ROOT));
+      }
+    }
+    if (lower.startsWith("postgresql-normal:")) {
+      return new StorageSpec(Kind.POSTGRESQL, spec.substring("postgresql-normal:".length()), "NORMAL");
+    }
+    if (lower.startsWith("postgresql://") || lower.startsWith("jdbc:postgresql://")) {
+      return new StorageSpec(Kind.POSTGRESQL, spec, "FULL");
+    }
+    throw new IllegalArgumentException("Unknown storage '" + spec + "': expected memory, sqlite-full[:file], "
+        + "sqlite-normal[:file], postgresql://host:port/db?user=.. or postgresql-normal:postgresql://...");
+  }
+
+  /** A short label for tables and file names: memory, sqlite-full, postgresql-normal, ... */
+  public String label() {
+    return kind == Kind.MEMORY ? "memory" : kind.name().toLowerCase(Locale.ROOT) + "-"
+        + durability.toLowerCase(Locale.ROOT);
+  }
+
+  /** The spec without credentials, for result files. */
+  public String redacted() {
+    if (url == null) {
+      return label();
+    }
+    return label() + " " + url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
+  }
+}

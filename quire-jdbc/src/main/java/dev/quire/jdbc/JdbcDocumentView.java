@@ -1,0 +1,773 @@
+package dev.quire.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.consistency.ConsistencyTracker;
+import dev.quire.model.Action;
+import dev.quire.model.CreateDocumentInput;
+import dev.quire.model.Document;
+import dev.quire.model.DocumentHeader;
+import dev.quire.model.DocumentModel;
+import dev.quire.model.DocumentModelRegistry;
+import dev.quire.model.DocumentNotFoundException;
+import dev.quire.model.DocumentScopeState;
+import dev.quire.model.InvalidActionException;
+import dev.quire.model.Json;
+import dev.quire.model.Operation;
+import dev.quire.model.OperationWithContext;
+import dev.quire.model.Scopes;
+import dev.quire.model.SystemActions;
+import dev.quire.model.UnknownDocumentTypeException;
+import dev.quire.model.UpgradeDocumentInput;
+import dev.quire.readmodel.ReadGate;
+import dev.quire.readmodel.ReadOptions;
+import dev.quire.store.OperationStore;
+import dev.quire.store.Page;
+import dev.quire.store.PageRequest;
+import dev.quire.view.AmbiguousIdentifierException;
+import dev.quire.view.DocumentQuery;
+import dev.quire.view.DocumentView;
+import dev.quire.view.MissingSnapshotException;
+import dev.quire.view.ViewFilter;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The document view in SQL: {@code quire_documents} (one row per document and branch: type,
+ * header, deleted flag), {@code quire_snapshots} (one row per scope: state, last index and hash) and
+ * {@code quire_slugs} (per branch, the live document holding each slug). Its semantics are those
+ * of {@code InMemoryDocumentView}, checked by the same conformance suite: operations without a
+ * {@code resultingState} (catch-up) are re-reduced from the stored snapshot with the {@link
+ * DocumentModelRegistry}; a snapshot is never replaced by an operation whose index is not above its
+ * own, so replays are harmless; the newest claimant of a slug wins; a batch applies whole or not
+ * at all.
+ *
+ * <p>Each group of batches is applied in one transaction that first takes the view's write lock
+ * (SQLite's write lock; a PostgreSQL advisory lock shared by every process on the schema), reads
+ * the rows it touches, applies the operations in memory and writes the changed rows back, with the
+ * per-stream progress and the checkpoint. See {@link ReadModelEngine} for checkpoint and start-up.
+ *
+ * <p>Concurrency: thread-safe; writes go through one writer thread, queries use pooled
+ * connections. A query without a token may see the state before or after a concurrent batch,
+ * never half of it.
+ */
+public final class JdbcDocumentView implements DocumentView, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(JdbcDocumentView.class);
+  private static final List<String> TABLES = List.of("quire_documents", "quire_snapshots", "quire_slugs");
+
+  private final DocumentModelRegistry registry;
+  private final ReadModelEngine engine;
+
+  public JdbcDocumentView(
+      QuireDatabase database, OperationStore store, DocumentModelRegistry registry, ConsistencyTracker tracker) {
+    this(database, store, registry, tracker, ReadGate.DEFAULT_TIMEOUT);
+  }
+
+  public JdbcDocumentView(
+      QuireDatabase database,
+      OperationStore store,
+      DocumentModelRegistry registry,
+      ConsistencyTracker tracker,
+      Duration defaultTimeout) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.engine = new ReadModelEngine(NAME, database, store, tracker, defaultTimeout, this::apply, TABLES);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ConsistencyTracker tracker() {
+    return engine.tracker();
+  }
+
+  /** Seeds the tracker from stored progress and catches up from the checkpoint; idempotent. */
+  public CompletableFuture<Void> start() {
+    return engine.start();
+  }
+
+  @Override
+  public CompletionStage<Void> indexOperations(List<OperationWithContext> operations) {
+    return engine.index(operations);
+  }
+
+  /**
+   * Rebuilds this read model from the whole operation store into fresh tables and swaps them in
+   * once caught up; queries and live indexing go on meanwhile against the current tables. Completes
+   * when the new tables are live; fails (leaving the current tables) if the replay fails.
+   */
+  public CompletableFuture<Void> rebuild() {
+    return engine.rebuild();
+  }
+
+  /** The stored checkpoint: every operation up to this ordinal is indexed. */
+  public long checkpoint() {
+    return engine.checkpoint();
+  }
+
+  ReadModelEngine engine() {
+    return engine;
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  // ---- indexing (writer thread, inside the group's transaction) ----------------------------------
+
+  private void apply(Connection c, List<OperationWithContext> operations, Tables tables) throws SQLException {
+    Batch batch = new Batch(c, tables);
+    for (OperationWithContext op : operations) {
+      apply(batch, op);
+    }
+    batch.publish();
+  }
+
+  private void apply(Batch batch, OperationWithContext op) throws SQLException {
+    Operation operation = op.operation();
+    DocKey key = new DocKey(op.documentId(), op.branch());
+    Entry entry = batch.get(key);
+    if (entry == null) {
+      entry = Entry.empty(op.documentId(), op.branch(), op.documentType());
+    }
+    Snapshot current = entry.scopes().get(op.scope());
+    if (current != null && current.lastOperationIndex() >= operation.index()) {
+      log.debug("document-view: {} already at index {}, ignoring index {}",
+          op.key(), current.lastOperationIndex(), operation.index());
+      return;
+    }
+    JsonNode content = resultingState(entry, current, op);
+    entry = entry.withScope(op.scope(), new Snapshot(content, operation.index(), operation.hash(), operation.timestamp()));
+    boolean system = Scopes.DOCUMENT.equals(op.scope()) && SystemActions.isSystemAction(operation.action().type());
+    if (system && operation.error() == null) {
+      entry = applySystem(batch, entry, op);
+    }
+    batch.put(entry);
+  }
+
+  private JsonNode resultingState(Entry entry, Snapshot current, OperationWithContext op) {
+    if (op.resultingState() != null) {
+      return op.resultingState().deepCopy();
+    }
+    Operation operation = op.operation();
+    Action action = operation.action();
+    boolean create = Scopes.DOCUMENT.equals(op.scope()) && SystemActions.CREATE_DOCUMENT.equals(action.type());
+    if (create && current == null && operation.error() == null) {
+      return DocumentScopeState.reduce(null, action, modelVersion(op.documentType()));
+    }
+    OptionalLong held = current == null ? OptionalLong.empty() : OptionalLong.of(current.lastOperationIndex());
+    if (current == null || current.lastOperationIndex() != operation.index() - 1) {
+      throw new MissingSnapshotException(op.coordinate(), held, "no resultingState and no snapshot at index "
+          + (operation.index() - 1));
+    }
+    if (operation.skip() > 0) {
+      throw new MissingSnapshotException(op.coordinate(), held,
+          "no resultingState and the operation supersedes " + operation.skip() + " earlier operations");
+    }
+    if (operation.error() != null) {
+      return current.content();
+    }
+    if (Scopes.DOCUMENT.equals(op.scope())) {
+      return DocumentScopeState.reduce(current.content(), action, modelVersion(entry.documentType()));
+    }
+    DocumentModel model = model(entry.documentType());
+    if (model == null) {
+      throw new UnknownDocumentTypeException(entry.documentType());
+    }
+    return model.reduce(current.content(), action);
+  }
+
+  private Entry applySystem(Batch batch, Entry entry, OperationWithContext op) throws SQLException {
+    Action action = op.operation().action();
+    return switch (action.type()) {
+      case SystemActions.CREATE_DOCUMENT -> create(batch, entry, op);
+      case SystemActions.DELETE_DOCUMENT -> {
+        String slug = entry.slug();
+        if (slug != null && entry.id().equals(batch.slugHolder(entry.branch(), slug))) {
+          batch.releaseSlug(entry.branch(), slug);
+        }
+        yield entry.asDeleted();
+      }
+      case SystemActions.UPGRADE_DOCUMENT -> upgrade(entry, op);
+      default -> entry; // relationships live in the indexer
+    };
+  }
+
+  private Entry create(Batch batch, Entry entry, OperationWithContext op) throws SQLException {
+    if (entry.header() != null) {
+      log.warn("document-view: ignoring a second CREATE_DOCUMENT for {} at index {}", op.key(), op.operation().index());
+      return entry;
+    }
+    CreateDocumentInput input = CreateDocumentInput.fromJson(op.operation().action().input());
+    Instant createdAt = op.operation().timestamp();
+    Map<String, JsonNode> initial = new LinkedHashMap<>();
+    DocumentModel model = model(input.documentType());
+    if (model != null) {
+      for (String scope : model.scopes()) {
+        if (!Scopes.DOCUMENT.equals(scope)) {
+          initial.put(scope, model.initialState(scope));
+        }
+      }
+    }
+    initial.putAll(input.state());
+    for (Map.Entry<String, JsonNode> scope : initial.entrySet()) {
+      // A scope whose first operations were indexed before the create keeps them.
+      if (!entry.scopes().containsKey(scope.getKey()) && scope.getValue() != null) {
+        entry = entry.withScope(scope.getKey(), new Snapshot(scope.getValue().deepCopy(), -1, null, createdAt));
+      }
+    }
+    entry = entry.withHeader(input.documentType(), new Header(input.slug(), input.name(), createdAt));
+    if (input.slug() != null && !entry.deleted()) {
+      claimSlug(batch, entry, input.slug());
+    }
+    return entry;
+  }
+
+  /** Newest claimant wins: the previous live holder loses the slug for good. */
+  private void claimSlug(Batch batch, Entry entry, String slug) throws SQLException {
+    String holder = batch.slugHolder(entry.branch(), slug);
+    if (holder != null && !holder.equals(entry.id())) {
+      Entry previous = batch.get(new DocKey(holder, entry.branch()));
+      if (previous != null && previous.header() != null && slug.equals(previous.slug())) {
+        batch.put(previous.withSlug(null));
+      }
+    }
+    batch.claimSlug(entry.branch(), slug, entry.id());
+  }
+
+  private Entry upgrade(Entry entry, OperationWithContext op) {
+    UpgradeDocumentInput input;
+    try {
+      input = UpgradeDocumentInput.fromJson(op.operation().action().input());
+    } catch (InvalidActionException e) {
+      log.debug("document-view: UPGRADE_DOCUMENT {} without a valid input only advances the index: {}",
+          op.coordinate(), e.getMessage());
+      return entry;
+    }
+    for (Map.Entry<String, JsonNode> scope : input.state().entrySet()) {
+      Snapshot old = entry.scopes().get(scope.getKey());
+      long index = old == null ? -1 : old.lastOperationIndex();
+      String hash = old == null ? null : old.lastOperationHash();
+      entry = entry.withScope(scope.getKey(),
+          new Snapshot(scope.getValue().deepCopy(), index, hash, op.operation().timestamp()));
+    }
+    return entry;
+  }
+
+  private DocumentModel model(String documentType) {
+    return registry.find(documentType).orElse(null);
+  }
+
+  private int modelVersion(String documentType) {
+    DocumentModel model = model(documentType);
+    return model == null ? 1 : model.version();
+  }
+
+  /** The rows one transaction reads and changes; written back by {@link #publish}. */
+  private static final class Batch {
+    private final Connection connection;
+    private final Tables tables;
+    private final Map<DocKey, Optional<Entry>> committed = new HashMap<>();
+    private final Map<DocKey, Entry> entries = new LinkedHashMap<>();
+    private final Map<SlugKey, Optional<String>> slugChanges = new LinkedHashMap<>();
+
+    Batch(Connection connection, Tables tables) {
+      this.connection = connection;
+      this.tables = tables;
+    }
+
+    Entry get(DocKey key) throws SQLException {
+      Entry pending = entries.get(key);
+      return pending != null ? pending : committed(key);
+    }
+
+    private Entry committed(DocKey key) throws SQLException {
+      Optional<Entry> loaded = committed.get(key);
+      if (loaded == null) {
+        loaded = Optional.ofNullable(Rows.load(connection, tables, key.documentId(), key.branch()));
+        committed.put(key, loaded);
+      }
+      return loaded.orElse(null);
+    }
+
+    void put(Entry entry) {
+      entries.put(new DocKey(entry.id(), entry.branch()), entry);
+    }
+
+    String slugHolder(String branch, String slug) throws SQLException {
+      Optional<String> pending = slugChanges.get(new SlugKey(branch, slug));
+      return pending != null ? pending.orElse(null) : Rows.slugHolder(connection, tables, branch, slug);
+    }
+
+    void claimSlug(String branch, String slug, String documentId) {
+      slugChanges.put(new SlugKey(branch, slug), Optional.of(documentId));
+    }
+
+    void releaseSlug(String branch, String slug) {
+      slugChanges.put(new SlugKey(branch, slug), Optional.empty());
+    }
+
+    void publish() throws SQLException {
+      for (Entry entry : entries.values()) {
+        Entry before = committed(new DocKey(entry.id(), entry.branch()));
+        Rows.save(connection, tables, entry, before);
+      }
+      for (Map.Entry<SlugKey, Optional<String>> change : slugChanges.entrySet()) {
+        Rows.saveSlug(connection, tables, change.getKey().branch(), change.getKey().slug(), change.getValue().orElse(null));
+      }
+    }
+  }
+
+  // ---- queries -----------------------------------------------------------------------------------
+
+  @Override
+  public CompletableFuture<Document> get(String id, ViewFilter filter, ReadOptions read) {
+    ViewFilter f = orMain(filter);
+    return engine.afterToken(read, c -> require(live(c, id, f.branch()), id).toDocument(f.scopes()));
+  }
+
+  @Override
+  public CompletableFuture<Document> getBySlug(String slug, ViewFilter filter, ReadOptions read) {
+    ViewFilter f = orMain(filter);
+    return engine.afterToken(read, c -> require(bySlug(c, slug, f.branch()), slug).toDocument(f.scopes()));
+  }
+
+  @Override
+  public CompletableFuture<Document> getByIdOrSlug(String idOrSlug, ViewFilter filter, ReadOptions read) {
+    ViewFilter f = orMain(filter);
+    return engine.afterToken(read, c -> {
+      Entry byId = live(c, idOrSlug, f.branch());
+      Entry bySlug = bySlug(c, idOrSlug, f.branch());
+      if (byId != null && bySlug != null && !byId.id().equals(bySlug.id())) {
+        throw new AmbiguousIdentifierException(idOrSlug, byId.id(), bySlug.id());
+      }
+      return require(byId != null ? byId : bySlug, idOrSlug).toDocument(f.scopes());
+    });
+  }
+
+  @Override
+  public CompletableFuture<List<Document>> getMany(List<String> ids, ViewFilter filter, ReadOptions read) {
+    List<String> input = List.copyOf(ids);
+    ViewFilter f = orMain(filter);
+    return engine.afterToken(read, c -> {
+      List<Document> found = new ArrayList<>(input.size());
+      for (String id : input) {
+        Entry entry = live(c, id, f.branch());
+        if (entry != null) {
+          found.add(entry.toDocument(f.scopes()));
+        }
+      }
+      return found;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Page<Document>> find(
+      DocumentQuery query, ViewFilter filter, PageRequest page, ReadOptions read) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(page, "page");
+    ViewFilter f = orMain(filter);
+    boolean byType = query.ids().isEmpty() && query.slugs().isEmpty();
+    Cursor cursor;
+    try {
+      cursor = page.cursor() == null ? null : Cursor.decode(page.cursor(), byType ? Cursor.AFTER_ID : Cursor.AFTER_POSITION);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return engine.afterToken(read, c -> byType
+        ? findByType(c, query.type(), f, page.limit(), cursor)
+        : findInList(c, query, f, page.limit(), cursor));
+  }
+
+  @Override
+  public CompletableFuture<List<Boolean>> exists(List<String> ids, ReadOptions read) {
+    List<String> input = List.copyOf(ids);
+    return engine.afterToken(read, c -> {
+      List<Boolean> result = new ArrayList<>(input.size());
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT 1 FROM quire_documents WHERE document_id = ? AND created = ? AND deleted = ? LIMIT 1")) {
+        for (String id : input) {
+          ps.setString(1, id);
+          ps.setBoolean(2, true);
+          ps.setBoolean(3, false);
+          try (ResultSet rs = ps.executeQuery()) {
+            result.add(rs.next());
+          }
+        }
+      }
+      return result;
+    });
+  }
+
+  /** Live documents of {@code type} ordered by id; the cursor is the last id returned. */
+  private Page<Document> findByType(Connection c, String type, ViewFilter filter, int limit, Cursor cursor)
+      throws SQLException {
+    List<String> ids = new ArrayList<>(limit + 1);
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT document_id FROM quire_documents WHERE branch = ? AND document_type = ? AND created = ? AND deleted = ?"
+            + (cursor == null ? "" : " AND document_id > ?") + " ORDER BY document_id LIMIT ?")) {
+      int i = 1;
+      ps.setString(i++, filter.branch());
+      ps.setString(i++, type);
+      ps.setBoolean(i++, true);
+      ps.setBoolean(i++, false);
+      if (cursor != null) {
+        ps.setString(i++, cursor.value());
+      }
+      ps.setInt(i, limit + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    boolean more = ids.size() > limit;
+    List<Document> items = new ArrayList<>(Math.min(limit, ids.size()));
+    for (String id : more ? ids.subList(0, limit) : ids) {
+      Entry entry = Rows.load(c, Tables.LIVE, id, filter.branch());
+      if (entry != null && entry.live()) {
+        items.add(entry.toDocument(filter.scopes()));
+      }
+    }
+    Optional<String> next = more ? Optional.of(Cursor.afterId(ids.get(limit - 1)).encode()) : Optional.empty();
+    return new Page<>(items, next);
+  }
+
+  /**
+   * Live documents named by {@code ids} (or, without ids, by {@code slugs}) in input order, each
+   * once, filtered by type before paging so pages stay full; the cursor is an input position.
+   */
+  private Page<Document> findInList(Connection c, DocumentQuery query, ViewFilter filter, int limit, Cursor cursor)
+      throws SQLException {
+    boolean byIds = !query.ids().isEmpty();
+    List<String> input = byIds ? query.ids() : query.slugs();
+    String type = query.type() == null || query.type().isEmpty() ? null : query.type();
+    List<Entry> resolved = new ArrayList<>(input.size());
+    Set<String> seen = new HashSet<>();
+    for (String name : input) {
+      Entry entry = byIds ? live(c, name, filter.branch()) : bySlug(c, name, filter.branch());
+      boolean wanted = entry != null && (type == null || type.equals(entry.documentType())) && seen.add(entry.id());
+      resolved.add(wanted ? entry : null);
+    }
+    int start = cursor == null ? 0 : cursor.position() + 1;
+    List<Document> items = new ArrayList<>(limit);
+    int last = -1;
+    boolean more = false;
+    for (int i = start; i < resolved.size(); i++) {
+      if (resolved.get(i) == null) {
+        continue;
+      }
+      if (items.size() == limit) {
+        more = true;
+        break;
+      }
+      items.add(resolved.get(i).toDocument(filter.scopes()));
+      last = i;
+    }
+    Optional<String> next = more ? Optional.of(Cursor.afterPosition(last).encode()) : Optional.empty();
+    return new Page<>(items, next);
+  }
+
+  private static Entry live(Connection c, String id, String branch) throws SQLException {
+    Entry entry = id == null ? null : Rows.load(c, Tables.LIVE, id, branch);
+    return entry != null && entry.live() ? entry : null;
+  }
+
+  private static Entry bySlug(Connection c, String slug, String branch) throws SQLException {
+    if (slug == null || slug.isEmpty()) {
+      return null;
+    }
+    Entry entry = live(c, Rows.slugHolder(c, Tables.LIVE, branch, slug), branch);
+    return entry != null && slug.equals(entry.slug()) ? entry : null;
+  }
+
+  private static Entry require(Entry entry, String identifier) {
+    if (entry == null) {
+      throw new DocumentNotFoundException(identifier);
+    }
+    return entry;
+  }
+
+  private static ViewFilter orMain(ViewFilter filter) {
+    return filter == null ? ViewFilter.MAIN : filter;
+  }
+
+  // ---- rows --------------------------------------------------------------------------------------
+
+  /** Reading and writing entries; the one place that knows the view's tables. */
+  private static final class Rows {
+
+    static Entry load(Connection c, Tables tables, String id, String branch) throws SQLException {
+      String type;
+      boolean created;
+      boolean deleted;
+      Header header = null;
+      try (PreparedStatement ps = c.prepareStatement("SELECT document_type, created, deleted, slug, name, created_at"
+          + " FROM " + tables.of("quire_documents") + " WHERE document_id = ? AND branch = ?")) {
+        ps.setString(1, id);
+        ps.setString(2, branch);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return null;
+          }
+          type = rs.getString(1);
+          created = rs.getBoolean(2);
+          deleted = rs.getBoolean(3);
+          if (created) {
+            header = new Header(rs.getString(4), rs.getString(5), instant(rs.getString(6)));
+          }
+        }
+      }
+      Map<String, Snapshot> scopes = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT scope, content, last_index, last_hash, last_modified"
+          + " FROM " + tables.of("quire_snapshots") + " WHERE document_id = ? AND branch = ?")) {
+        ps.setString(1, id);
+        ps.setString(2, branch);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            scopes.put(rs.getString(1),
+                new Snapshot(json(rs.getString(2)), rs.getLong(3), rs.getString(4), instant(rs.getString(5))));
+          }
+        }
+      }
+      return new Entry(id, branch, type, header, deleted, scopes);
+    }
+
+    static String slugHolder(Connection c, Tables tables, String branch, String slug) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT document_id FROM " + tables.of("quire_slugs") + " WHERE branch = ? AND slug = ?")) {
+        ps.setString(1, branch);
+        ps.setString(2, slug);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getString(1) : null;
+        }
+      }
+    }
+
+    /** Writes {@code entry}: its document row, and each snapshot that differs from {@code before}'s. */
+    static void save(Connection c, Tables tables, Entry entry, Entry before) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO " + tables.of("quire_documents") + " (document_id, branch, document_type, created, deleted, slug, name, created_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, branch) DO UPDATE SET"
+              + " document_type = excluded.document_type, created = excluded.created, deleted = excluded.deleted,"
+              + " slug = excluded.slug, name = excluded.name, created_at = excluded.created_at")) {
+        Header header = entry.header();
+        ps.setString(1, entry.id());
+        ps.setString(2, entry.branch());
+        ps.setString(3, entry.documentType());
+        ps.setBoolean(4, header != null);
+        ps.setBoolean(5, entry.deleted());
+        ps.setString(6, header == null ? null : header.slug());
+        ps.setString(7, header == null ? null : header.name());
+        ps.setString(8, header == null ? null : OperationRows.timestamp(header.createdAt()));
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO " + tables.of("quire_snapshots") + " (document_id, branch, scope, content, last_index, last_hash, last_modified)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, branch, scope) DO UPDATE SET"
+              + " content = excluded.content, last_index = excluded.last_index, last_hash = excluded.last_hash,"
+              + " last_modified = excluded.last_modified"
+              // Never needed under the view's lock; a second line of defence against a scope rolling back.
+              + " WHERE " + tables.of("quire_snapshots") + ".last_index <= excluded.last_index")) {
+        boolean any = false;
+        for (Map.Entry<String, Snapshot> scope : entry.scopes().entrySet()) {
+          Snapshot old = before == null ? null : before.scopes().get(scope.getKey());
+          Snapshot now = scope.getValue();
+          if (now.equals(old)) {
+            continue;
+          }
+          ps.setString(1, entry.id());
+          ps.setString(2, entry.branch());
+          ps.setString(3, scope.getKey());
+          ps.setString(4, text(now.content()));
+          ps.setLong(5, now.lastOperationIndex());
+          ps.setString(6, now.lastOperationHash());
+          ps.setString(7, now.lastModifiedAt() == null ? null : OperationRows.timestamp(now.lastModifiedAt()));
+          ps.addBatch();
+          any = true;
+        }
+        if (any) {
+          ps.executeBatch();
+        }
+      }
+    }
+
+    static void saveSlug(Connection c, Tables tables, String branch, String slug, String holder) throws SQLException {
+      String table = tables.of("quire_slugs");
+      String sql = holder == null
+          ? "DELETE FROM " + table + " WHERE branch = ? AND slug = ?"
+          : "INSERT INTO " + table + " (branch, slug, document_id) VALUES (?, ?, ?)"
+              + " ON CONFLICT (branch, slug) DO UPDATE SET document_id = excluded.document_id";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, branch);
+        ps.setString(2, slug);
+        if (holder != null) {
+          ps.setString(3, holder);
+        }
+        ps.executeUpdate();
+      }
+    }
+
+    private static Instant instant(String text) {
+      return text == null ? null : Instant.parse(text);
+    }
+
+    private static JsonNode json(String text) {
+      try {
+        return text == null ? null : Json.mapper().readTree(text);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("Stored snapshot is not JSON: " + text, e);
+      }
+    }
+
+    private static String text(JsonNode node) {
+      try {
+        return node == null ? null : Json.mapper().writeValueAsString(node);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("Snapshot cannot be written as JSON", e);
+      }
+    }
+  }
+
+  // ---- entries -----------------------------------------------------------------------------------
+
+  private record DocKey(String documentId, String branch) {}
+
+  private record SlugKey(String branch, String slug) {}
+
+  /** Fields set by CREATE_DOCUMENT; {@code slug} becomes null when a newer document claims it. */
+  private record Header(String slug, String name, Instant createdAt) {}
+
+  /** One scope's state after {@code lastOperationIndex} (-1: the initial state before any operation). */
+  private record Snapshot(JsonNode content, long lastOperationIndex, String lastOperationHash, Instant lastModifiedAt) {}
+
+  /** One document on one branch, as the in-memory view's entry; immutable. */
+  private record Entry(
+      String id, String branch, String documentType, Header header, boolean deleted, Map<String, Snapshot> scopes) {
+
+    Entry {
+      scopes = Map.copyOf(scopes);
+    }
+
+    static Entry empty(String id, String branch, String documentType) {
+      return new Entry(id, branch, documentType, null, false, Map.of());
+    }
+
+    boolean live() {
+      return header != null && !deleted;
+    }
+
+    String slug() {
+      return header == null ? null : header.slug();
+    }
+
+    Entry withScope(String scope, Snapshot snapshot) {
+      Map<String, Snapshot> next = new HashMap<>(scopes);
+      next.put(scope, snapshot);
+      return new Entry(id, branch, documentType, header, deleted, next);
+    }
+
+    Entry withHeader(String type, Header newHeader) {
+      return new Entry(id, branch, type, newHeader, deleted, scopes);
+    }
+
+    Entry withSlug(String slug) {
+      return new Entry(id, branch, documentType, new Header(slug, header.name(), header.createdAt()), deleted, scopes);
+    }
+
+    Entry asDeleted() {
+      return new Entry(id, branch, documentType, header, true, scopes);
+    }
+
+    Document toDocument(Set<String> scopeFilter) {
+      Map<String, Long> revision = new TreeMap<>();
+      Map<String, JsonNode> state = new LinkedHashMap<>();
+      Instant lastModified = header.createdAt();
+      for (Map.Entry<String, Snapshot> entry : new TreeMap<>(scopes).entrySet()) {
+        Snapshot snapshot = entry.getValue();
+        revision.put(entry.getKey(), snapshot.lastOperationIndex() + 1);
+        if (snapshot.lastModifiedAt() != null && snapshot.lastModifiedAt().isAfter(lastModified)) {
+          lastModified = snapshot.lastModifiedAt();
+        }
+        boolean selected =
+            scopeFilter.isEmpty() || scopeFilter.contains(entry.getKey()) || Scopes.DOCUMENT.equals(entry.getKey());
+        if (selected && snapshot.content() != null) {
+          state.put(entry.getKey(), snapshot.content().deepCopy());
+        }
+      }
+      DocumentHeader documentHeader = new DocumentHeader(
+          id, documentType, header.slug(), header.name(), branch, header.createdAt(), lastModified, revision);
+      return new Document(documentHeader, state);
+    }
+  }
+
+  /** Opaque find cursors: after a type query the last id returned, after a list query an input position. */
+  private record Cursor(String tag, String value) {
+    static final String AFTER_ID = "t";
+    static final String AFTER_POSITION = "p";
+
+    static Cursor afterId(String documentId) {
+      return new Cursor(AFTER_ID, documentId);
+    }
+
+    static Cursor afterPosition(int position) {
+      return new Cursor(AFTER_POSITION, Integer.toString(position));
+    }
+
+    int position() {
+      return Integer.parseInt(value);
+    }
+
+    String encode() {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString((tag + ":" + value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String cursor, String expected) {
+      String text;
+      try {
+        text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Malformed find cursor: " + cursor, e);
+      }
+      if (!text.startsWith(expected + ":")) {
+        throw new IllegalArgumentException("Cursor " + cursor + " does not belong to this kind of query");
+      }
+      Cursor decoded = new Cursor(expected, text.substring(expected.length() + 1));
+      if (AFTER_POSITION.equals(expected)) {
+        try {
+          if (decoded.position() < 0) {
+            throw new IllegalArgumentException("Malformed find cursor: " + cursor);
+          }
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("Malformed find cursor: " + cursor, e);
+        }
+      }
+      return decoded;
+    }
+  }
+}

@@ -1,0 +1,690 @@
+package dev.quire.jdbc;
+
+import dev.quire.consistency.StreamKey;
+import dev.quire.model.Operation;
+import dev.quire.model.OperationWithContext;
+import dev.quire.store.DuplicateOperationException;
+import dev.quire.store.OperationFilter;
+import dev.quire.store.OperationStore;
+import dev.quire.store.Page;
+import dev.quire.store.PageRequest;
+import dev.quire.store.RevisionMismatchException;
+import dev.quire.store.StreamAppend;
+import dev.quire.store.WriteBatch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * The operation store on SQLite or PostgreSQL ({@code quire_operations}).
+ *
+ * <p><b>Group commit.</b> {@link #append} hands its batch to one writer thread and blocks until the
+ * batch is durable. The writer takes every batch waiting at that moment (up to {@code
+ * maxGroupSize}), validates each against the stream heads (a batch that conflicts fails alone; the
+ * others go on), inserts the accepted ones in ONE transaction and commits once, so concurrent jobs
+ * share a single fsync and throughput grows with concurrency. How durable a commit is follows
+ * {@link QuireDatabase#durability()}.
+ *
+ * <p><b>Optimistic concurrency.</b> A stream append must name the stream's next index; otherwise it
+ * fails with {@link RevisionMismatchException} carrying the real head, unless it is an exact replay
+ * of operations already stored there (same ids, indexes and skips), which returns the stored rows.
+ * The unique key (document_id, scope, branch, op_index) backs this up, so even two Quire processes
+ * sharing a PostgreSQL database never store two operations at one index.
+ *
+ * <p><b>Ordinals and visibility.</b> Ordinals are chosen by the writer as {@code max + 1} while it
+ * holds the database's append lock (SQLite's write lock; on PostgreSQL a transaction-scoped advisory
+ * lock taken first thing in the append transaction, held only for the group's insert and commit).
+ * Lower ordinals are therefore always visible before higher ones, and {@link #getSinceOrdinal} can
+ * be tailed by "last ordinal seen" without ever skipping a committed operation, also across
+ * processes.
+ *
+ * <p>Concurrency: thread-safe. Appends are serialised through the writer thread; reads use pooled
+ * connections in auto-commit and run in parallel with it.
+ */
+public final class JdbcOperationStore implements OperationStore {
+
+  /** Default maximum number of write batches committed in one transaction. */
+  public static final int DEFAULT_MAX_GROUP_SIZE = 256;
+
+  // Bound on parameters per statement (SQLite allows 32766, PostgreSQL 65535).
+  private static final int MAX_TUPLES_PER_QUERY = 500;
+  private static final int MAX_RACE_RETRIES = 3;
+  // Far below one fsync (milliseconds), so waiting for stragglers costs little and saves commits.
+  private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
+  /** Test seam: runs on the writer thread inside the append transaction. */
+  interface AppendHook {
+    AppendHook NONE = ordinals -> {};
+
+    /** After the group was validated against the heads, before its rows are inserted. */
+    default void beforeInsert() throws Exception {}
+
+    /** After the rows are inserted, just before commit. */
+    void beforeCommit(List<Long> ordinals) throws Exception;
+  }
+
+  private final QuireDatabase database;
+  private final DataSource dataSource;
+  private final OperationSql sql;
+  private final AppendHook hook;
+  private final GroupCommitter<WriteBatch, List<OperationWithContext>> writer;
+  private volatile boolean ownsDatabase;
+
+  /** A store on a database shared with other stores and read models; closing the store leaves it open. */
+  public JdbcOperationStore(QuireDatabase database) {
+    this(database, DEFAULT_MAX_GROUP_SIZE, AppendHook.NONE);
+  }
+
+  /**
+   * Opens the database at {@code url} (see {@link QuireDatabase#open(String, DatabaseConfig)}) for this
+   * store alone; {@link #close()} closes it too.
+   */
+  public static JdbcOperationStore open(String url, DatabaseConfig config) {
+    QuireDatabase database = QuireDatabase.open(url, config);
+    JdbcOperationStore store = new JdbcOperationStore(database);
+    store.ownsDatabase = true;
+    return store;
+  }
+
+  public JdbcOperationStore(QuireDatabase database, int maxGroupSize) {
+    this(database, maxGroupSize, AppendHook.NONE);
+  }
+
+  JdbcOperationStore(QuireDatabase database, int maxGroupSize, AppendHook hook) {
+    this.database = Objects.requireNonNull(database, "database");
+    this.dataSource = database.dataSource();
+    this.sql = OperationSql.forDialect(database.dialect());
+    this.hook = Objects.requireNonNull(hook, "hook");
+    this.writer = new GroupCommitter<>("quire-jdbc-append", maxGroupSize, GATHER_NANOS, this::writeGroup);
+  }
+
+  public QuireDatabase database() {
+    return database;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Blocks until the group holding this batch has committed (or failed). The wait is not
+   * interruptible: once queued, the write's outcome is decided by the writer, and returning early
+   * would leave the caller unsure whether it happened.
+   *
+   * @throws StorageException when the database fails; the batch may or may not be stored (replaying
+   *     it with the same operations is safe)
+   */
+  @Override
+  public List<OperationWithContext> append(WriteBatch batch) {
+    Objects.requireNonNull(batch, "batch");
+    CompletableFuture<List<OperationWithContext>> result = writer.submit(batch);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return result.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw rethrow(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * The same as {@link #append(WriteBatch)} without blocking a thread. The future completes on a
+   * common-pool thread, never on the writer thread, so continuations cannot stall group commit.
+   */
+  public CompletableFuture<List<OperationWithContext>> appendAsync(WriteBatch batch) {
+    return writer.submit(Objects.requireNonNull(batch, "batch")).whenCompleteAsync((result, failure) -> {});
+  }
+
+  @Override
+  public Page<Operation> getSince(StreamKey stream, long afterIndex, OperationFilter filter, PageRequest page) {
+    Objects.requireNonNull(stream, "stream");
+    OperationFilter f = filter == null ? OperationFilter.NONE : filter;
+    PageRequest p = page == null ? PageRequest.firstDefault() : page;
+    long after = afterIndex;
+    if (p.cursor() != null) {
+      after = Math.max(after, parseCursor(p.cursor()));
+    }
+    List<String> types = f.actionTypes() == null ? List.of() : List.copyOf(f.actionTypes());
+    if (f.actionTypes() != null && types.isEmpty()) {
+      return Page.last(List.of());
+    }
+    String query = sql.since(types.size(), f.timestampFrom() != null, f.timestampTo() != null);
+    List<Operation> items = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(query)) {
+      int i = 1;
+      ps.setString(i++, stream.documentId());
+      ps.setString(i++, stream.scope());
+      ps.setString(i++, stream.branch());
+      ps.setLong(i++, after);
+      for (String type : types) {
+        ps.setString(i++, type);
+      }
+      if (f.timestampFrom() != null) {
+        ps.setString(i++, OperationRows.timestamp(f.timestampFrom()));
+      }
+      if (f.timestampTo() != null) {
+        ps.setString(i++, OperationRows.timestamp(f.timestampTo()));
+      }
+      ps.setInt(i, p.limit() + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          items.add(OperationRows.read(rs).operation());
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read stream " + stream, e);
+    }
+    if (items.size() <= p.limit()) {
+      return Page.last(items);
+    }
+    List<Operation> pageItems = items.subList(0, p.limit());
+    return new Page<>(pageItems, Optional.of(Long.toString(pageItems.get(pageItems.size() - 1).index())));
+  }
+
+  @Override
+  public List<OperationWithContext> getSinceOrdinal(long afterOrdinal, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    List<OperationWithContext> result = new ArrayList<>(Math.min(limit, 1024));
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.sinceOrdinal)) {
+      ps.setLong(1, afterOrdinal);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          result.add(OperationRows.read(rs));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read operations after ordinal " + afterOrdinal, e);
+    }
+    return result;
+  }
+
+  @Override
+  public Map<String, Long> getRevisions(String documentId, String branch) {
+    Map<String, Long> revisions = new LinkedHashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.revisions)) {
+      ps.setString(1, documentId);
+      ps.setString(2, branch);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          revisions.put(rs.getString(1), rs.getLong(2) + 1);
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read revisions of " + documentId, e);
+    }
+    return revisions;
+  }
+
+  @Override
+  public String documentType(String documentId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.documentType)) {
+      ps.setString(1, documentId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw failure("read the type of " + documentId, e);
+    }
+  }
+
+  @Override
+  public long lastOrdinal() {
+    try (Connection c = dataSource.getConnection()) {
+      return maxOrdinal(c);
+    } catch (SQLException e) {
+      throw failure("read the last ordinal", e);
+    }
+  }
+
+  /**
+   * Stops the writer after the batches already queued; later appends fail. Closes the database only
+   * if this store opened it ({@link #open}).
+   */
+  @Override
+  public void close() {
+    writer.close();
+    if (ownsDatabase) {
+      database.close();
+    }
+  }
+
+  /** Write batches queued for the writer and not yet taken into a group; a backlog gauge. */
+  public int queuedBatches() {
+    return writer.queued();
+  }
+
+  // ---- the writer thread ------------------------------------------------------------------------
+
+  private void writeGroup(List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> group) {
+    List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> remaining = new ArrayList<>(group);
+    boolean isolate = false;
+    int raceRetries = 0;
+    while (!remaining.isEmpty()) {
+      GroupPlan plan;
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          if (sql.lockAppends != null) {
+            try (PreparedStatement ps = c.prepareStatement(sql.lockAppends)) {
+              ps.execute();
+            }
+          }
+          plan = plan(c, remaining);
+          hook.beforeInsert();
+          if (!isolate) {
+            insert(c, plan.rows);
+          } else {
+            for (GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request : remaining) {
+              List<Row> rows = plan.rowsOf(request);
+              if (rows.isEmpty()) {
+                continue;
+              }
+              try {
+                insert(c, rows);
+              } catch (SQLException e) {
+                Sql.rollbackQuietly(c, e);
+                if (Sql.isUniqueViolation(e) && raceRetries++ < MAX_RACE_RETRIES) {
+                  // Another writer got there first without our lock; re-validate against the new heads.
+                  plan = null;
+                  break;
+                }
+                request.result().completeExceptionally(failure("append job " + request.item().jobId(), e));
+                remaining.remove(request);
+                plan = null;
+                break;
+              }
+            }
+            if (plan == null) {
+              continue;
+            }
+          }
+          hook.beforeCommit(plan.ordinals());
+          c.commit();
+        } catch (SQLException e) {
+          Sql.rollbackQuietly(c, e);
+          if (!isolate) {
+            // Find the batch at fault: redo the group inserting batch by batch.
+            isolate = true;
+            continue;
+          }
+          throw e;
+        } catch (Exception e) {
+          Sql.rollbackQuietly(c, e);
+          throw e;
+        }
+      } catch (SQLException e) {
+        StorageException failure = failure("commit " + remaining.size() + " write batch(es)", e);
+        remaining.forEach(r -> r.result().completeExceptionally(failure));
+        return;
+      } catch (RuntimeException e) {
+        remaining.forEach(r -> r.result().completeExceptionally(e));
+        return;
+      } catch (Exception e) {
+        StorageException failure = failure("commit " + remaining.size() + " write batch(es)", e);
+        remaining.forEach(r -> r.result().completeExceptionally(failure));
+        return;
+      }
+      plan.complete();
+      return;
+    }
+  }
+
+  /** Validates every request of the group against the current heads, assigning ordinals to the accepted. */
+  private GroupPlan plan(Connection c, List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> requests)
+      throws SQLException {
+    Set<StreamKey> streams = new LinkedHashSet<>();
+    Set<String> documents = new LinkedHashSet<>();
+    Set<Instance> instances = new LinkedHashSet<>();
+    for (var request : requests) {
+      for (StreamAppend append : request.item().appends()) {
+        streams.add(append.stream());
+        documents.add(append.stream().documentId());
+        for (Operation op : append.operations()) {
+          instances.add(new Instance(append.stream(), op.id(), op.skip()));
+        }
+      }
+    }
+    long ordinal = maxOrdinal(c);
+    Map<StreamKey, Long> heads = heads(c, streams);
+    Map<String, String> types = documentTypes(c, documents);
+    Set<Instance> stored = storedInstances(c, instances);
+    Map<StreamKey, Map<Long, OperationWithContext>> pending = new HashMap<>();
+
+    GroupPlan plan = new GroupPlan();
+    for (var request : requests) {
+      WriteBatch batch = request.item();
+      Map<StreamKey, Long> batchHeads = new HashMap<>();
+      Map<String, String> batchTypes = new HashMap<>();
+      List<List<OperationWithContext>> replays = new ArrayList<>();
+      RuntimeException rejection = null;
+      for (StreamAppend append : batch.appends()) {
+        StreamKey stream = append.stream();
+        String known = types.containsKey(stream.documentId())
+            ? types.get(stream.documentId())
+            : batchTypes.putIfAbsent(stream.documentId(), append.documentType());
+        if (known != null && !known.equals(append.documentType())) {
+          rejection = new IllegalArgumentException(
+              "Document " + stream.documentId() + " has type " + known + ", the append says " + append.documentType());
+          break;
+        }
+        long head = batchHeads.getOrDefault(stream, heads.get(stream));
+        if (head == append.expectedRevision()) {
+          rejection = unstorable(append);
+          if (rejection == null) {
+            rejection = duplicate(append, stored, pending.get(stream));
+          }
+          if (rejection != null) {
+            break;
+          }
+          replays.add(null);
+          batchHeads.put(stream, head + append.operations().size());
+        } else {
+          List<OperationWithContext> replayed = replay(c, append, pending.get(stream));
+          if (replayed == null) {
+            rejection = new RevisionMismatchException(stream, append.expectedRevision(), head);
+            break;
+          }
+          replays.add(replayed);
+        }
+      }
+      if (rejection != null) {
+        plan.reject(request, rejection);
+        continue;
+      }
+      List<OperationWithContext> result = new ArrayList<>();
+      for (int a = 0; a < batch.appends().size(); a++) {
+        StreamAppend append = batch.appends().get(a);
+        if (replays.get(a) != null) {
+          result.addAll(replays.get(a));
+          continue;
+        }
+        for (Operation op : append.operations()) {
+          OperationWithContext row =
+              new OperationWithContext(
+                  op,
+                  append.stream().documentId(),
+                  append.documentType(),
+                  append.stream().scope(),
+                  append.stream().branch(),
+                  ++ordinal,
+                  null);
+          result.add(row);
+          plan.rows.add(new Row(request, batch.jobId(), row));
+          pending.computeIfAbsent(append.stream(), k -> new HashMap<>()).put(op.index(), row);
+        }
+      }
+      heads.putAll(batchHeads);
+      batchTypes.forEach(types::putIfAbsent);
+      plan.accept(request, result);
+    }
+    return plan;
+  }
+
+  /** A rejection when an operation cannot be encoded in a row (so one bad batch never fails its group). */
+  private static RuntimeException unstorable(StreamAppend append) {
+    try {
+      for (Operation op : append.operations()) {
+        OperationRows.timestamp(op.timestamp());
+        OperationRows.actionJson(op.action());
+      }
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e;
+    }
+  }
+
+  /**
+   * A rejection when an operation of {@code append} is already in its stream (stored or written
+   * earlier in this group) or twice in the append: same id and same skip.
+   */
+  private static RuntimeException duplicate(
+      StreamAppend append, Set<Instance> stored, Map<Long, OperationWithContext> pending) {
+    Set<Instance> seen = new HashSet<>();
+    for (Operation op : append.operations()) {
+      Instance instance = new Instance(append.stream(), op.id(), op.skip());
+      boolean inGroup =
+          pending != null
+              && pending.values().stream()
+                  .anyMatch(p -> p.operation().id().equals(op.id()) && p.operation().skip() == op.skip());
+      if (!seen.add(instance) || stored.contains(instance) || inGroup) {
+        return new DuplicateOperationException(append.stream(), op.id(), op.index());
+      }
+    }
+    return null;
+  }
+
+  /** The stored operations {@code append} would write, if it is an exact replay of them; else null. */
+  private List<OperationWithContext> replay(
+      Connection c, StreamAppend append, Map<Long, OperationWithContext> pending) throws SQLException {
+    long from = append.expectedRevision();
+    int count = append.operations().size();
+    Map<Long, OperationWithContext> found = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.selectRange)) {
+      ps.setString(1, append.stream().documentId());
+      ps.setString(2, append.stream().scope());
+      ps.setString(3, append.stream().branch());
+      ps.setLong(4, from);
+      ps.setLong(5, from + count);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          OperationWithContext row = OperationRows.read(rs);
+          found.put(row.operation().index(), row);
+        }
+      }
+    }
+    if (pending != null) {
+      found.putAll(pending);
+    }
+    List<OperationWithContext> result = new ArrayList<>(count);
+    for (Operation op : append.operations()) {
+      OperationWithContext row = found.get(op.index());
+      if (row == null || !row.operation().id().equals(op.id()) || row.operation().skip() != op.skip()) {
+        return null;
+      }
+      result.add(row);
+    }
+    return result;
+  }
+
+  private long maxOrdinal(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.maxOrdinal);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Per stream, the index its next operation takes (0 for a new stream). */
+  private Map<StreamKey, Long> heads(Connection c, Set<StreamKey> streams) throws SQLException {
+    Map<StreamKey, Long> heads = new HashMap<>();
+    List<StreamKey> all = new ArrayList<>(streams);
+    for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
+      List<StreamKey> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
+      try (PreparedStatement ps = c.prepareStatement(sql.heads(chunk.size()))) {
+        int i = 1;
+        for (StreamKey stream : chunk) {
+          ps.setString(i++, stream.documentId());
+          ps.setString(i++, stream.scope());
+          ps.setString(i++, stream.branch());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long max = rs.getLong(4);
+            long next = rs.wasNull() ? 0 : max + 1;
+            heads.put(StreamKey.of(rs.getString(1), rs.getString(2), rs.getString(3)), next);
+          }
+        }
+      }
+    }
+    for (StreamKey stream : streams) {
+      heads.putIfAbsent(stream, 0L);
+    }
+    return heads;
+  }
+
+  /** Which of these operation instances (stream, id, skip) are already stored. */
+  private Set<Instance> storedInstances(Connection c, Set<Instance> instances) throws SQLException {
+    Set<Instance> found = new HashSet<>();
+    List<Instance> all = new ArrayList<>(instances);
+    for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
+      List<Instance> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
+      try (PreparedStatement ps = c.prepareStatement(sql.operationIds(chunk.size()))) {
+        int i = 1;
+        for (Instance id : chunk) {
+          ps.setString(i++, id.stream().documentId());
+          ps.setString(i++, id.stream().scope());
+          ps.setString(i++, id.stream().branch());
+          ps.setString(i++, id.operationId());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            StreamKey stream = StreamKey.of(rs.getString(1), rs.getString(2), rs.getString(3));
+            found.add(new Instance(stream, rs.getString(4), rs.getInt(5)));
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The recorded type of each of these documents that the store already has. */
+  private Map<String, String> documentTypes(Connection c, Set<String> documents) throws SQLException {
+    Map<String, String> types = new HashMap<>();
+    List<String> all = new ArrayList<>(documents);
+    for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
+      try (PreparedStatement ps = c.prepareStatement(sql.documentTypes(chunk.size()))) {
+        int i = 1;
+        for (String id : chunk) {
+          ps.setString(i++, id);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if (rs.getString(2) != null) {
+              types.put(rs.getString(1), rs.getString(2));
+            }
+          }
+        }
+      }
+    }
+    return types;
+  }
+
+  private void insert(Connection c, List<Row> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
+      for (Row row : rows) {
+        OperationWithContext o = row.operation();
+        Operation op = o.operation();
+        ps.setLong(1, o.ordinal());
+        ps.setString(2, row.jobId());
+        ps.setString(3, op.id());
+        ps.setString(4, o.documentId());
+        ps.setString(5, o.documentType());
+        ps.setString(6, o.scope());
+        ps.setString(7, o.branch());
+        ps.setLong(8, op.index());
+        ps.setInt(9, op.skip());
+        ps.setString(10, OperationRows.timestamp(op.timestamp()));
+        ps.setString(11, op.hash());
+        ps.setString(12, op.action().type());
+        ps.setString(13, OperationRows.actionJson(op.action()));
+        ps.setString(14, op.error());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static long parseCursor(String cursor) {
+    try {
+      return Long.parseLong(cursor);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid page cursor: " + cursor, e);
+    }
+  }
+
+  private StorageException failure(String what, Exception e) {
+    return new StorageException("Cannot " + what + " in " + database.description() + ": " + e.getMessage(), e);
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new StorageException("Append failed: " + cause.getMessage(), cause);
+  }
+
+  private record Instance(StreamKey stream, String operationId, int skip) {}
+
+  private record Row(
+      GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request, String jobId, OperationWithContext operation) {}
+
+  /** What one attempt at a group decided: rows to insert and each request's outcome. */
+  private static final class GroupPlan {
+    final List<Row> rows = new ArrayList<>();
+    private final Map<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>, List<OperationWithContext>>
+        accepted = new LinkedHashMap<>();
+    private final Map<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>, RuntimeException> rejected =
+        new LinkedHashMap<>();
+
+    void accept(GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request, List<OperationWithContext> result) {
+      accepted.put(request, List.copyOf(result));
+    }
+
+    void reject(GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request, RuntimeException e) {
+      rejected.put(request, e);
+    }
+
+    List<Row> rowsOf(GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request) {
+      return rows.stream().filter(r -> r.request() == request).toList();
+    }
+
+    List<Long> ordinals() {
+      return rows.stream().map(r -> r.operation().ordinal()).toList();
+    }
+
+    void complete() {
+      accepted.forEach((request, result) -> request.result().complete(result));
+      rejected.forEach((request, e) -> request.result().completeExceptionally(e));
+    }
+  }
+}

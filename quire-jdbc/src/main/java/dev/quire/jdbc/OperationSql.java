@@ -1,0 +1,115 @@
+package dev.quire.jdbc;
+
+import java.util.StringJoiner;
+
+/**
+ * Every SQL statement of {@link JdbcOperationStore}, per dialect. The two dialects share most text;
+ * where they differ it is spelled out here and nowhere else.
+ */
+final class OperationSql {
+
+  private static final String TABLE = "quire_operations";
+
+  /**
+   * Serialises appenders on PostgreSQL for the rest of the transaction (null on SQLite, where
+   * {@code BEGIN IMMEDIATE} already holds the database's single write lock). Taken before the
+   * ordinals are chosen, it makes ordinals become visible in commit order, so a reader that tails
+   * by ordinal can never see a higher ordinal before a lower one. The key is per schema so that
+   * separate Quire installations in one database do not serialise each other.
+   */
+  final String lockAppends;
+
+  final String maxOrdinal = "SELECT COALESCE(MAX(ordinal), 0) FROM " + TABLE;
+
+  final String insert;
+
+  final String selectRange =
+      "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE
+          + " WHERE document_id = ? AND scope = ? AND branch = ? AND op_index >= ? AND op_index < ? ORDER BY op_index";
+
+  final String sinceOrdinal =
+      "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE + " WHERE ordinal > ? ORDER BY ordinal LIMIT ?";
+
+  final String revisions =
+      "SELECT scope, MAX(op_index) FROM " + TABLE + " WHERE document_id = ? AND branch = ? GROUP BY scope";
+
+  final String documentType = "SELECT document_type FROM " + TABLE + " WHERE document_id = ? LIMIT 1";
+
+  private OperationSql(String lockAppends, String actionParameter) {
+    this.lockAppends = lockAppends;
+    this.insert =
+        "INSERT INTO " + TABLE
+            + " (ordinal, job_id, op_id, document_id, document_type, scope, branch, op_index, skip, op_timestamp,"
+            + " hash, action_type, action, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + actionParameter + ", ?)";
+  }
+
+  static OperationSql forDialect(Dialect dialect) {
+    return switch (dialect) {
+      case SQLITE -> new OperationSql(null, "?");
+      case POSTGRESQL ->
+          new OperationSql(
+              "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '." + TABLE + "', 0))",
+              "CAST(? AS json)");
+    };
+  }
+
+  /**
+   * Per stream (document_id, scope, branch given as {@code count} parameter triples), its highest
+   * index or NULL. A correlated MAX per stream lets both databases answer from the unique index.
+   */
+  String heads(int count) {
+    return "SELECT v.column1, v.column2, v.column3, (SELECT MAX(o.op_index) FROM " + TABLE
+        + " o WHERE o.document_id = v.column1 AND o.scope = v.column2 AND o.branch = v.column3)"
+        + " FROM (VALUES " + tuples(count, 3) + ") AS v";
+  }
+
+  /** (stream, op_id, skip) of rows whose (document_id, scope, branch, op_id) is one of {@code count} quadruples. */
+  String operationIds(int count) {
+    return "SELECT o.document_id, o.scope, o.branch, o.op_id, o.skip FROM (VALUES " + tuples(count, 4)
+        + ") AS v JOIN " + TABLE
+        + " o ON o.document_id = v.column1 AND o.scope = v.column2 AND o.branch = v.column3 AND o.op_id = v.column4";
+  }
+
+  /** Per document id (given as {@code count} parameters), its recorded type or NULL. */
+  String documentTypes(int count) {
+    return "SELECT v.column1, (SELECT o.document_type FROM " + TABLE + " o WHERE o.document_id = v.column1 LIMIT 1)"
+        + " FROM (VALUES " + tuples(count, 1) + ") AS v";
+  }
+
+  /** One stream's operations after an index, optionally filtered; ends with the limit parameter. */
+  String since(int actionTypeCount, boolean from, boolean to) {
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(OperationRows.COLUMNS)
+            .append(" FROM ")
+            .append(TABLE)
+            .append(" WHERE document_id = ? AND scope = ? AND branch = ? AND op_index > ?");
+    if (actionTypeCount > 0) {
+      sql.append(" AND action_type IN (").append(placeholders(actionTypeCount)).append(')');
+    }
+    if (from) {
+      sql.append(" AND op_timestamp >= ?");
+    }
+    if (to) {
+      sql.append(" AND op_timestamp <= ?");
+    }
+    return sql.append(" ORDER BY op_index LIMIT ?").toString();
+  }
+
+  private static String tuples(int count, int width) {
+    String tuple = "(" + placeholders(width) + ")";
+    StringJoiner joiner = new StringJoiner(", ");
+    for (int i = 0; i < count; i++) {
+      joiner.add(tuple);
+    }
+    return joiner.toString();
+  }
+
+  private static String placeholders(int count) {
+    StringJoiner joiner = new StringJoiner(", ");
+    for (int i = 0; i < count; i++) {
+      joiner.add("?");
+    }
+    return joiner.toString();
+  }
+}

@@ -1,0 +1,195 @@
+package dev.quire.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * An open Quire database: a pooled {@link DataSource} whose schema has been migrated to the
+ * current version. Every JDBC store and read model of one process shares one instance.
+ *
+ * <pre>{@code
+ * try (QuireDatabase db = QuireDatabase.open("sqlite:./quire-data/quire.db");
+ *      JdbcOperationStore store = new JdbcOperationStore(db)) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>SQLite connections run in WAL mode (readers never block the writer), with
+ * {@code synchronous} set by {@link Durability}, a busy timeout, and {@code BEGIN IMMEDIATE} for
+ * every write transaction so two writers queue on the lock instead of failing on upgrade.
+ * PostgreSQL connections use the URL's {@code currentSchema} (or {@link DatabaseConfig#schema()}),
+ * created by the migration if missing.
+ *
+ * <p>Concurrency: thread-safe; the pool hands each caller its own connection.
+ */
+public final class QuireDatabase implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(QuireDatabase.class);
+  private static final String HISTORY_TABLE = "quire_schema_history";
+
+  private final DatabaseUrl url;
+  private final DatabaseConfig config;
+  private final String schema;
+  private final HikariDataSource dataSource;
+  // Guarded by this; PostgreSQL only, created on first use.
+  private ProgressListener progressListener;
+
+  private QuireDatabase(DatabaseUrl url, DatabaseConfig config) {
+    this.url = url;
+    this.config = config;
+    this.schema = config.schema() != null ? config.schema() : url.currentSchema();
+    try {
+      this.dataSource = url.dialect() == Dialect.SQLITE ? sqlitePool(url, config) : postgresPool(url, config, schema);
+    } catch (RuntimeException e) {
+      throw new StorageException("Cannot open " + url.redacted() + ": " + e.getMessage(), e);
+    }
+    try {
+      migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw new StorageException("Cannot migrate the Quire schema at " + url.redacted() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens {@code url} with {@link DatabaseConfig#DEFAULTS}. */
+  public static QuireDatabase open(String url) {
+    return open(url, DatabaseConfig.DEFAULTS);
+  }
+
+  /**
+   * Opens (creating if needed) and migrates the database at {@code url}.
+   *
+   * @param url {@code sqlite:<file>}, {@code jdbc:sqlite:<file>}, {@code postgresql://host:port/db?user=..}
+   *     or {@code jdbc:postgresql://...}
+   * @throws IllegalArgumentException for a URL of another kind
+   * @throws StorageException when the database cannot be reached or migrated
+   */
+  public static QuireDatabase open(String url, DatabaseConfig config) {
+    Objects.requireNonNull(config, "config");
+    return new QuireDatabase(DatabaseUrl.parse(url), config);
+  }
+
+  public Dialect dialect() {
+    return url.dialect();
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public DatabaseConfig config() {
+    return config;
+  }
+
+  public Durability durability() {
+    return config.durability();
+  }
+
+  /** The JDBC URL without secrets, for messages. */
+  public String description() {
+    return url.redacted();
+  }
+
+  /** The process-wide read-model progress listener (PostgreSQL LISTEN/NOTIFY); started on first use. */
+  synchronized ProgressListener progressListener() {
+    if (url.dialect() != Dialect.POSTGRESQL) {
+      throw new IllegalStateException("Progress notifications need PostgreSQL");
+    }
+    if (progressListener == null) {
+      progressListener = new ProgressListener(dataSource);
+    }
+    return progressListener;
+  }
+
+  @Override
+  public void close() {
+    ProgressListener listener;
+    synchronized (this) {
+      listener = progressListener;
+      progressListener = null;
+    }
+    if (listener != null) {
+      listener.close();
+    }
+    dataSource.close();
+  }
+
+  private void migrate() {
+    FluentConfiguration flyway =
+        Flyway.configure(QuireDatabase.class.getClassLoader())
+            .dataSource(dataSource)
+            .locations(url.dialect().migrationLocation())
+            .table(HISTORY_TABLE)
+            .failOnMissingLocations(true);
+    if (url.dialect() == Dialect.POSTGRESQL && schema != null) {
+      flyway.schemas(schema).createSchemas(true);
+    }
+    int applied = flyway.load().migrate().migrationsExecuted;
+    if (applied > 0) {
+      log.info("Applied {} Quire migration(s) to {}", applied, url.redacted());
+    }
+  }
+
+  private static HikariDataSource sqlitePool(DatabaseUrl url, DatabaseConfig config) {
+    try {
+      Path parent = url.sqliteFile().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the folder of " + url.sqliteFile(), e);
+    }
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sqlite.setSynchronous(
+        config.durability() == Durability.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+    sqlite.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
+    // A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) when
+    // another writer committed in between; IMMEDIATE takes the write lock up front and waits for it.
+    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    sqlite.enforceForeignKeys(true);
+    SQLiteDataSource source = new SQLiteDataSource(sqlite);
+    source.setUrl(url.jdbcUrl());
+
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("quire-sqlite");
+    hikari.setDataSource(source);
+    hikari.setMaximumPoolSize(config.maxPoolSize());
+    hikari.setMinimumIdle(1);
+    return new HikariDataSource(hikari);
+  }
+
+  private static HikariDataSource postgresPool(DatabaseUrl url, DatabaseConfig config, String schema) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("quire-postgresql");
+    hikari.setJdbcUrl(url.jdbcUrl());
+    if (url.user() != null) {
+      hikari.setUsername(url.user());
+    }
+    if (url.password() != null) {
+      hikari.setPassword(url.password());
+    }
+    hikari.setMaximumPoolSize(config.maxPoolSize());
+    hikari.setMinimumIdle(1);
+    hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+    if (schema != null) {
+      hikari.addDataSourceProperty("currentSchema", schema);
+    }
+    if (config.durability() == Durability.NORMAL) {
+      hikari.setConnectionInitSql("SET synchronous_commit = off");
+    }
+    return new HikariDataSource(hikari);
+  }
+}

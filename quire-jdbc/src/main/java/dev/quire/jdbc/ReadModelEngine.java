@@ -1,0 +1,699 @@
+package dev.quire.jdbc;
+
+import dev.quire.concurrent.NamedThreadFactory;
+import dev.quire.consistency.ConsistencyCoordinate;
+import dev.quire.consistency.ConsistencyTracker;
+import dev.quire.consistency.StreamKey;
+import dev.quire.model.OperationWithContext;
+import dev.quire.readmodel.ReadGate;
+import dev.quire.readmodel.ReadOptions;
+import dev.quire.store.OperationStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every JDBC read model shares: group-committed indexing, the durable checkpoint and per-stream
+ * progress, the tracker, catch-up on start and token-gated queries. The read model supplies only
+ * how a list of operations changes its own tables ({@link Applier}).
+ *
+ * <p><b>One transaction per group.</b> Concurrent {@link #index} calls are queued and applied by one
+ * writer thread, many batches per transaction: the rows, the per-stream progress and the checkpoint
+ * commit together, and the tracker learns of them only after the commit. If a group fails, each of
+ * its batches is retried alone, so one bad batch fails alone.
+ *
+ * <p><b>Checkpoint.</b> The stored checkpoint is the highest ordinal below which every operation has
+ * been indexed (a low-water mark, never moving backwards). Batches of different streams commit in
+ * any order, so a plain "highest ordinal indexed" could pass over an operation still in flight and a
+ * restart would skip it; the low-water mark cannot. A gap below the indexed ordinals that lasts
+ * longer than a second (operations this process was never given: another process's writes on a
+ * shared PostgreSQL database, or batches lost in a crash) is filled by indexing those operations
+ * from the store, idempotently and in ordinal order, so the mark keeps moving.
+ *
+ * <p><b>Start.</b> {@link #start} seeds the tracker from the stored per-stream progress (a token
+ * issued before a restart is satisfied at once), then indexes every operation after the checkpoint
+ * from the store in pages (without {@code resultingState}); live batches submitted meanwhile wait
+ * until catch-up is done, so they never overtake it. Indexing is idempotent, so operations indexed
+ * before a crash but above the checkpoint are harmlessly seen again.
+ *
+ * <p>Concurrency: indexing runs on the writer thread only; queries run on pooled connections, on
+ * the caller's thread or, after a token wait, on the query executor (never the writer thread), and
+ * callers' continuations run on the query executor too. {@code writeLock} is held around every
+ * commit and a rebuild's swap, and guards the low-water state.
+ */
+final class ReadModelEngine implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ReadModelEngine.class);
+  static final int CATCH_UP_PAGE = 500;
+  private static final int MAX_GROUP = 64;
+  private static final int GAP_LIMIT = 10_000;
+
+  /** Applies operations, in order, to the read model's tables ({@code tables}: live or a rebuild's shadow). */
+  @FunctionalInterface
+  interface Applier {
+    void apply(Connection connection, List<OperationWithContext> operations, Tables tables) throws SQLException;
+  }
+
+  /** A query run on a pooled connection. */
+  @FunctionalInterface
+  interface Query<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private final String name;
+  private final QuireDatabase database;
+  private final DataSource dataSource;
+  private final OperationStore store;
+  private final ConsistencyTracker tracker;
+  private final Duration defaultTimeout;
+  private final Applier applier;
+  private final List<String> tables;
+  // Held by the writer around each commit and by a rebuild's swap, which must see no commit between.
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final AtomicBoolean rebuilding = new AtomicBoolean();
+  private final EngineSql sql;
+  private final GroupCommitter<List<OperationWithContext>, Void> writer;
+  private final ExecutorService queries;
+  private final AtomicBoolean starting = new AtomicBoolean();
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  // PostgreSQL: streams that queries of this process wait on, with how many waits each.
+  private final ConcurrentHashMap<StreamKey, Integer> waited = new ConcurrentHashMap<>();
+  private final ProgressListener listener;
+  private final ProgressListener.Subscriber subscriber;
+
+  // Guarded by writeLock.
+  private long lowWater;
+  private long gapSinceNanos;
+  // How long a gap below the indexed ordinals may last before it is filled from the store.
+  private volatile long gapGraceNanos = TimeUnit.SECONDS.toNanos(1);
+  private final TreeSet<Long> above = new TreeSet<>();
+
+  ReadModelEngine(
+      String name,
+      QuireDatabase database,
+      OperationStore store,
+      ConsistencyTracker tracker,
+      Duration defaultTimeout,
+      Applier applier,
+      List<String> tables) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.database = Objects.requireNonNull(database, "database");
+    this.dataSource = database.dataSource();
+    this.store = Objects.requireNonNull(store, "store");
+    this.tracker = Objects.requireNonNull(tracker, "tracker");
+    this.defaultTimeout = ReadGate.requireTimeout(defaultTimeout);
+    this.applier = Objects.requireNonNull(applier, "applier");
+    this.tables = List.copyOf(tables);
+    this.sql = new EngineSql(database.dialect());
+    this.writer = new GroupCommitter<>("quire-jdbc-" + name, MAX_GROUP, 0, this::writeGroup);
+    this.queries = Executors.newCachedThreadPool(NamedThreadFactory.daemon("quire-jdbc-" + name + "-query"));
+    if (database.dialect() == Dialect.POSTGRESQL) {
+      this.listener = database.progressListener();
+      this.subscriber = new ProgressListener.Subscriber() {
+        @Override
+        public String readModel() {
+          return ReadModelEngine.this.name;
+        }
+
+        @Override
+        public void progressCommitted() {
+          refreshProgress(List.copyOf(waited.keySet()));
+        }
+      };
+      listener.register(subscriber);
+    } else {
+      this.listener = null;
+      this.subscriber = null;
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  ConsistencyTracker tracker() {
+    return tracker;
+  }
+
+  QuireDatabase database() {
+    return database;
+  }
+
+  /** Test seam: how long a gap below the indexed ordinals may last before it is filled from the store. */
+  void gapGrace(Duration grace) {
+    this.gapGraceNanos = grace.toNanos();
+  }
+
+  /** Seeds the tracker and catches up from the checkpoint; idempotent. */
+  CompletableFuture<Void> start() {
+    if (starting.compareAndSet(false, true)) {
+      Thread thread = NamedThreadFactory.daemon("quire-jdbc-" + name + "-catch-up").newThread(() -> {
+        try {
+          catchUp();
+          started.complete(null);
+        } catch (Throwable t) {
+          log.error("{}: catch-up failed", name, t);
+          started.completeExceptionally(t);
+        }
+      });
+      thread.start();
+    }
+    return started;
+  }
+
+  /** Indexes a live batch once catch-up is done; completes after commit and tracker update. */
+  CompletionStage<Void> index(List<OperationWithContext> operations) {
+    List<OperationWithContext> batch = List.copyOf(operations);
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    start();
+    CompletableFuture<Void> committed = started.isDone() && !started.isCompletedExceptionally()
+        ? writer.submit(batch)
+        : started.thenCompose(ignored -> writer.submit(batch));
+    // The caller's continuations (coordinator bookkeeping, events) must not run on the writer thread.
+    return committed.whenCompleteAsync((ignored, failure) -> {}, queries);
+  }
+
+  /** The stored checkpoint (low-water mark of indexed ordinals). */
+  long checkpoint() {
+    return query(c -> sql.readCheckpoint(c, name));
+  }
+
+  /** Re-reads the stored progress of {@code streams} (e.g. written by another process) into the tracker. */
+  void refreshProgress(Collection<StreamKey> streams) {
+    if (streams.isEmpty()) {
+      return;
+    }
+    List<ConsistencyCoordinate> found = query(c -> sql.readProgress(c, name, streams));
+    tracker.update(found);
+  }
+
+  /** Runs {@code query} after {@code read}'s token is satisfied. */
+  <T> CompletableFuture<T> afterToken(ReadOptions read, Query<T> query) {
+    ReadOptions options = read == null ? ReadOptions.NONE : read;
+    CompletableFuture<Void> gate = ReadGate.await(tracker, options, defaultTimeout);
+    if (!gate.isDone() && listener != null) {
+      awaitOtherProcesses(options, gate);
+    }
+    if (gate.isDone() && !gate.isCompletedExceptionally()) {
+      try {
+        return CompletableFuture.completedFuture(query(query));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return gate.thenApplyAsync(ignored -> query(query), queries);
+  }
+
+  /**
+   * PostgreSQL: the token may come from another process whose commit this process's tracker never
+   * saw. Registers the streams for the listener first, then reads their stored progress once, so a
+   * commit either happened before that read or notifies after it: never lost.
+   */
+  private void awaitOtherProcesses(ReadOptions read, CompletableFuture<Void> gate) {
+    List<StreamKey> keys = read.token().coordinates().stream().map(ConsistencyCoordinate::key).distinct().toList();
+    keys.forEach(key -> waited.merge(key, 1, Integer::sum));
+    gate.whenComplete((ignored, failure) ->
+        keys.forEach(key -> waited.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null)));
+    try {
+      refreshProgress(keys);
+    } catch (RuntimeException e) {
+      log.warn("{}: cannot read stored progress for a token wait; relying on notifications", name, e);
+    }
+  }
+
+  /** Runs {@code query} on a pooled connection in auto-commit. */
+  <T> T query(Query<T> query) {
+    try (Connection c = dataSource.getConnection()) {
+      return query.run(c);
+    } catch (SQLException e) {
+      throw new StorageException(name + ": query failed in " + database.description() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (listener != null) {
+      listener.unregister(subscriber);
+    }
+    writer.close();
+    queries.shutdown();
+    try {
+      queries.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- start ------------------------------------------------------------------------------------
+
+  private void catchUp() {
+    List<ConsistencyCoordinate> progress = query(c -> sql.readProgress(c, name, null));
+    tracker.update(progress);
+    long after = checkpoint();
+    writeLock.lock();
+    try {
+      lowWater = Math.max(lowWater, after);
+    } finally {
+      writeLock.unlock();
+    }
+    long target = store.lastOrdinal();
+    int indexed = 0;
+    while (after < target) {
+      List<OperationWithContext> page = store.getSinceOrdinal(after, CATCH_UP_PAGE);
+      if (page.isEmpty()) {
+        break;
+      }
+      try {
+        writer.submit(page).join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      indexed += page.size();
+      after = page.get(page.size() - 1).ordinal();
+    }
+    log.info("{}: started; {} stream(s) seeded, {} operation(s) caught up, checkpoint {}",
+        name, progress.size(), indexed, after);
+  }
+
+  // ---- rebuild ----------------------------------------------------------------------------------
+
+  /**
+   * Rebuilds the read model from the whole store into fresh shadow tables while the live tables
+   * keep serving queries and live batches, then swaps them in: under the write lock (no live commit
+   * in between) the shadow tables catch up with the last operations, replace the live ones, and the
+   * per-stream progress and checkpoint are replaced by the rebuilt ones, all in one transaction.
+   * Live batches committed meanwhile are covered because every live operation is in the store
+   * before it is indexed. One rebuild at a time.
+   */
+  CompletableFuture<Void> rebuild() {
+    if (!rebuilding.compareAndSet(false, true)) {
+      return CompletableFuture.failedFuture(new IllegalStateException(name + " is already rebuilding"));
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    NamedThreadFactory.daemon("quire-jdbc-" + name + "-rebuild").newThread(() -> {
+      try {
+        start().join();
+        long replayed = rebuildInto();
+        log.info("{}: rebuilt from the store up to ordinal {} and swapped in", name, replayed);
+        done.complete(null);
+      } catch (Throwable t) {
+        log.error("{}: rebuild failed; the live tables are unchanged", name, t);
+        done.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+      } finally {
+        rebuilding.set(false);
+      }
+    }).start();
+    return done;
+  }
+
+  private long rebuildInto() throws SQLException {
+    List<String> all = new ArrayList<>(tables);
+    all.add(Tables.PROGRESS);
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        for (String table : all) {
+          sql.createShadow(c, table, Tables.SHADOW.of(table));
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        Sql.rollbackQuietly(c, e);
+        throw e;
+      }
+    }
+    long after = 0;
+    for (List<OperationWithContext> page = store.getSinceOrdinal(after, CATCH_UP_PAGE); !page.isEmpty();
+        page = store.getSinceOrdinal(after, CATCH_UP_PAGE)) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          applyShadow(c, page);
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          Sql.rollbackQuietly(c, e);
+          throw e;
+        }
+      }
+      after = page.get(page.size() - 1).ordinal();
+    }
+    writeLock.lock();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        sql.lock(c, name);
+        for (List<OperationWithContext> page = store.getSinceOrdinal(after, CATCH_UP_PAGE); !page.isEmpty();
+            page = store.getSinceOrdinal(after, CATCH_UP_PAGE)) {
+          applyShadow(c, page);
+          after = page.get(page.size() - 1).ordinal();
+        }
+        for (String table : tables) {
+          sql.swap(c, Tables.SHADOW.of(table), table);
+        }
+        sql.replaceProgress(c, name);
+        sql.setCheckpoint(c, name, after);
+        sql.notifyCommitted(c, name);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        Sql.rollbackQuietly(c, e);
+        throw e;
+      }
+      lowWater = after;
+      above.headSet(after, true).clear();
+    } finally {
+      writeLock.unlock();
+    }
+    tracker.update(query(c -> sql.readProgress(c, name, null)));
+    return after;
+  }
+
+  private void applyShadow(Connection c, List<OperationWithContext> page) throws SQLException {
+    Map<StreamKey, Long> progress = new LinkedHashMap<>();
+    for (OperationWithContext op : page) {
+      progress.merge(op.key(), op.operation().index(), Math::max);
+    }
+    applier.apply(c, page, Tables.SHADOW);
+    sql.writeProgress(c, Tables.SHADOW, name, progress);
+  }
+
+  // ---- the writer thread ------------------------------------------------------------------------
+
+  private void writeGroup(List<GroupCommitter.Request<List<OperationWithContext>, Void>> group) {
+    writeBatches(group);
+    fillLingeringGap();
+  }
+
+  private void writeBatches(List<GroupCommitter.Request<List<OperationWithContext>, Void>> group) {
+    List<OperationWithContext> all = new ArrayList<>();
+    for (var request : group) {
+      all.addAll(request.item());
+    }
+    try {
+      commit(all);
+      group.forEach(r -> r.result().complete(null));
+      return;
+    } catch (Exception e) {
+      if (group.size() == 1) {
+        group.get(0).result().completeExceptionally(unwrap(e));
+        return;
+      }
+      log.debug("{}: group of {} failed, retrying batch by batch", name, group.size(), e);
+    }
+    for (var request : group) {
+      try {
+        commit(request.item());
+        request.result().complete(null);
+      } catch (Exception e) {
+        request.result().completeExceptionally(unwrap(e));
+      }
+    }
+  }
+
+  /**
+   * Indexes, from the store, the operations below the first ordinal indexed here when that gap has
+   * lasted longer than {@code gapGraceNanos}. In one process gaps close by themselves (batches of
+   * parallel streams finish in any order); a gap that lingers holds operations this process was
+   * never given: another process's writes on a shared PostgreSQL database, or batches lost in a
+   * crash. Indexing them is idempotent and goes in ordinal order, so it never overtakes a stream.
+   */
+  private void fillLingeringGap() {
+    long from;
+    int count;
+    writeLock.lock();
+    try {
+      if (above.isEmpty()) {
+        gapSinceNanos = 0;
+        return;
+      }
+      long now = System.nanoTime();
+      if (gapSinceNanos == 0) {
+        gapSinceNanos = now;
+      }
+      if (now - gapSinceNanos < gapGraceNanos) {
+        return;
+      }
+      gapSinceNanos = 0;
+      from = lowWater;
+      count = (int) Math.min(CATCH_UP_PAGE, above.first() - lowWater - 1);
+    } finally {
+      writeLock.unlock();
+    }
+    if (count <= 0) {
+      return;
+    }
+    try {
+      List<OperationWithContext> page = store.getSinceOrdinal(from, count);
+      if (!page.isEmpty()) {
+        commit(page);
+      }
+    } catch (Exception e) {
+      log.warn("{}: could not index operations after ordinal {} from the store; will retry", name, from, e);
+    }
+  }
+
+  private void commit(List<OperationWithContext> operations) throws SQLException {
+    writeLock.lock();
+    try {
+      commitLocked(operations);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // Low-water state is read and written under writeLock (a rebuild's swap resets it).
+  private void commitLocked(List<OperationWithContext> operations) throws SQLException {
+    Set<Long> ordinals = new HashSet<>();
+    Map<StreamKey, Long> progress = new LinkedHashMap<>();
+    List<ConsistencyCoordinate> coordinates = new ArrayList<>(operations.size());
+    for (OperationWithContext op : operations) {
+      if (op.ordinal() > lowWater) {
+        ordinals.add(op.ordinal());
+      }
+      progress.merge(op.key(), op.operation().index(), Math::max);
+      coordinates.add(op.coordinate());
+    }
+    long newLowWater = lowWater;
+    while (ordinals.contains(newLowWater + 1) || above.contains(newLowWater + 1)) {
+      newLowWater++;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        sql.lock(c, name);
+        applier.apply(c, operations, Tables.LIVE);
+        sql.writeProgress(c, Tables.LIVE, name, progress);
+        sql.writeCheckpoint(c, name, newLowWater);
+        sql.notifyCommitted(c, name);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        Sql.rollbackQuietly(c, e);
+        throw e;
+      }
+    }
+    above.addAll(ordinals);
+    lowWater = Math.max(lowWater, newLowWater);
+    above.headSet(lowWater, true).clear();
+    if (above.size() > GAP_LIMIT) {
+      log.warn("{}: {} indexed operations wait above checkpoint {}; forgetting them (the checkpoint stays,"
+          + " so the next start re-reads them from the store)", name, above.size(), lowWater);
+      above.clear();
+    }
+    tracker.update(coordinates);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  /** The engine's own SQL, per dialect. */
+  static final class EngineSql {
+    private final Dialect dialect;
+
+    EngineSql(Dialect dialect) {
+      this.dialect = dialect;
+    }
+
+    /** PostgreSQL: serialise this read model's writers across processes for the transaction. */
+    void lock(Connection c, String readModel) throws SQLException {
+      if (dialect != Dialect.POSTGRESQL) {
+        return;
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '.rm.' || ?, 0))")) {
+        ps.setString(1, readModel);
+        ps.execute();
+      }
+    }
+
+    /** Drops any leftover {@code shadow} and creates it empty with {@code table}'s columns, keys and indexes. */
+    void createShadow(Connection c, String table, String shadow) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS " + shadow);
+        if (dialect == Dialect.POSTGRESQL) {
+          s.execute("CREATE TABLE " + shadow + " (LIKE " + table + " INCLUDING ALL)");
+          return;
+        }
+        List<String> ddl = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = '" + table + "' AND sql IS NOT NULL ORDER BY type DESC")) {
+          while (rs.next()) {
+            ddl.add(rs.getString(1));
+          }
+        }
+        for (String statement : ddl) {
+          // Table and index names start with the table's name; renaming every occurrence keeps them unique.
+          s.execute(statement.replace(table, shadow));
+        }
+      }
+    }
+
+    /** Replaces {@code table} by {@code shadow}. */
+    void swap(Connection c, String shadow, String table) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE " + table);
+        s.execute("ALTER TABLE " + shadow + " RENAME TO " + table);
+      }
+    }
+
+    /** Replaces the read model's stored progress with the shadow progress, and drops the shadow. */
+    void replaceProgress(Connection c, String readModel) throws SQLException {
+      String shadow = Tables.SHADOW.of(Tables.PROGRESS);
+      try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + Tables.PROGRESS + " WHERE read_model = ?")) {
+        delete.setString(1, readModel);
+        delete.executeUpdate();
+      }
+      try (PreparedStatement copy = c.prepareStatement("INSERT INTO " + Tables.PROGRESS
+          + " (read_model, document_id, scope, branch, last_index)"
+          + " SELECT read_model, document_id, scope, branch, last_index FROM " + shadow + " WHERE read_model = ?")) {
+        copy.setString(1, readModel);
+        copy.executeUpdate();
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE " + shadow);
+      }
+    }
+
+    void setCheckpoint(Connection c, String readModel, long ordinal) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO quire_read_model_checkpoints (read_model, last_ordinal) VALUES (?, ?)"
+              + " ON CONFLICT (read_model) DO UPDATE SET last_ordinal = excluded.last_ordinal")) {
+        ps.setString(1, readModel);
+        ps.setLong(2, ordinal);
+        ps.executeUpdate();
+      }
+    }
+
+    /** PostgreSQL: a notification delivered to every listening process when this transaction commits. */
+    void notifyCommitted(Connection c, String readModel) throws SQLException {
+      if (dialect != Dialect.POSTGRESQL) {
+        return;
+      }
+      try (PreparedStatement ps = c.prepareStatement(ProgressListener.notifySql())) {
+        ps.setString(1, readModel);
+        ps.execute();
+      }
+    }
+
+    long readCheckpoint(Connection c, String readModel) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT last_ordinal FROM quire_read_model_checkpoints WHERE read_model = ?")) {
+        ps.setString(1, readModel);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0;
+        }
+      }
+    }
+
+    void writeCheckpoint(Connection c, String readModel, long ordinal) throws SQLException {
+      String max = dialect == Dialect.POSTGRESQL ? "GREATEST" : "MAX";
+      String now = dialect == Dialect.POSTGRESQL ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO quire_read_model_checkpoints (read_model, last_ordinal) VALUES (?, ?)"
+              + " ON CONFLICT (read_model) DO UPDATE SET last_ordinal = " + max
+              + "(quire_read_model_checkpoints.last_ordinal, excluded.last_ordinal), updated_at = " + now)) {
+        ps.setString(1, readModel);
+        ps.setLong(2, ordinal);
+        ps.executeUpdate();
+      }
+    }
+
+    void writeProgress(Connection c, Tables tables, String readModel, Map<StreamKey, Long> progress)
+        throws SQLException {
+      String max = dialect == Dialect.POSTGRESQL ? "GREATEST" : "MAX";
+      String table = tables.of(Tables.PROGRESS);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO " + table + " (read_model, document_id, scope, branch, last_index) VALUES (?, ?, ?, ?, ?)"
+              + " ON CONFLICT (read_model, document_id, scope, branch) DO UPDATE SET last_index = " + max
+              + "(" + table + ".last_index, excluded.last_index)")) {
+        for (Map.Entry<StreamKey, Long> entry : progress.entrySet()) {
+          ps.setString(1, readModel);
+          ps.setString(2, entry.getKey().documentId());
+          ps.setString(3, entry.getKey().scope());
+          ps.setString(4, entry.getKey().branch());
+          ps.setLong(5, entry.getValue());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+
+    /** Stored progress of {@code streams} (every stream when null). */
+    List<ConsistencyCoordinate> readProgress(Connection c, String readModel, Collection<StreamKey> streams)
+        throws SQLException {
+      List<ConsistencyCoordinate> found = new ArrayList<>();
+      if (streams == null) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT document_id, scope, branch, last_index FROM quire_stream_progress WHERE read_model = ?")) {
+          ps.setString(1, readModel);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              found.add(new ConsistencyCoordinate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+            }
+          }
+        }
+        return found;
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT last_index FROM quire_stream_progress"
+              + " WHERE read_model = ? AND document_id = ? AND scope = ? AND branch = ?")) {
+        for (StreamKey key : streams) {
+          ps.setString(1, readModel);
+          ps.setString(2, key.documentId());
+          ps.setString(3, key.scope());
+          ps.setString(4, key.branch());
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              found.add(ConsistencyCoordinate.of(key, rs.getLong(1)));
+            }
+          }
+        }
+      }
+      return found;
+    }
+  }
+}

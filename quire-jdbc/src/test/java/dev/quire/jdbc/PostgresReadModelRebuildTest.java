@@ -1,0 +1,15 @@
+package dev.quire.jdbc;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PostgresReadModelRebuildTest extends ReadModelRebuildContract {
+
+  @RegisterExtension static final PostgresAvailable postgres = new PostgresAvailable();
+
+  @Override
+  protected QuireDatabase openDatabase() {
+    QuireDatabase database = QuireDatabase.open(postgres.url());
+    Databases.clear(database);
+    return database;
+  }
+}

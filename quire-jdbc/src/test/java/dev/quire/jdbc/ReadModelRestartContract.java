@@ -1,0 +1,182 @@
+package dev.quire.jdbc;
+
+import static dev.quire.readmodel.fixture.OperationFixtures.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.consistency.ConsistencyToken;
+import dev.quire.consistency.ConsistencyTracker;
+import dev.quire.index.DocumentIndexer;
+import dev.quire.model.Document;
+import dev.quire.model.OperationWithContext;
+import dev.quire.model.Scopes;
+import dev.quire.readmodel.ReadOptions;
+import dev.quire.readmodel.fixture.CounterModel;
+import dev.quire.readmodel.fixture.OperationFixtures;
+import dev.quire.store.StreamAppend;
+import dev.quire.store.WriteBatch;
+import dev.quire.view.DocumentView;
+import dev.quire.view.ViewFilter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Durable read models across restarts: the tracker is seeded from stored progress, catch-up reads
+ * what was written while the read model was down, and the checkpoint never passes an operation
+ * that was not indexed.
+ */
+@Timeout(60)
+abstract class ReadModelRestartContract {
+
+  private static final long WAIT_SECONDS = 10;
+
+  /** Opens (another pool on) the test's database; the same data every call within a test. */
+  protected abstract QuireDatabase openDatabase();
+
+  private final Resources resources = new Resources();
+  private final OperationFixtures ops = new OperationFixtures();
+  private Process process;
+
+  /** One "process": a pool, a store and the two read models. */
+  private record Process(
+      QuireDatabase database, JdbcOperationStore store, JdbcDocumentView view, JdbcDocumentIndexer indexer,
+      Resources resources) implements AutoCloseable {
+    @Override
+    public void close() {
+      resources.close();
+    }
+  }
+
+  @BeforeEach
+  void startFirstProcess() throws Exception {
+    process = startProcess();
+    process.view().start().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    process.indexer().start().get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() {
+    resources.close();
+  }
+
+  private Process startProcess() {
+    Resources own = new Resources();
+    QuireDatabase database = own.add(openDatabase());
+    JdbcOperationStore store = own.add(new JdbcOperationStore(database));
+    JdbcDocumentView view = own.add(new JdbcDocumentView(
+        database, store, CounterModel.registry(), new ConsistencyTracker(DocumentView.NAME)));
+    JdbcDocumentIndexer indexer = own.add(new JdbcDocumentIndexer(
+        database, store, new ConsistencyTracker(DocumentIndexer.NAME)));
+    return resources.add(new Process(database, store, view, indexer, own));
+  }
+
+  private Process restart() throws Exception {
+    process.close();
+    process = startProcess();
+    process.view().start().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    process.indexer().start().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    return process;
+  }
+
+  /** Appends each operation to the store; returns them with their ordinals and resulting states. */
+  private List<OperationWithContext> persist(OperationWithContext... operations) {
+    List<OperationWithContext> stored = new ArrayList<>();
+    for (OperationWithContext op : operations) {
+      StreamAppend append = new StreamAppend(op.key(), op.documentType(), op.operation().index(), List.of(op.operation()));
+      OperationWithContext written = process.store().append(new WriteBatch("job-" + op.operation().id(), List.of(append))).get(0);
+      stored.add(written.withResultingState(op.resultingState()));
+    }
+    return stored;
+  }
+
+  private void indexLive(List<OperationWithContext> batch) throws Exception {
+    process.view().indexOperations(batch).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    process.indexer().indexOperations(batch).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void a_token_issued_before_a_restart_is_satisfied_after_it_without_a_new_write() throws Exception {
+    List<OperationWithContext> written = persist(ops.create("doc-1", "one"), ops.increment("doc-1", 0, 5, 5),
+        ops.addRelationship("doc-1", "doc-2", "child", 1));
+    indexLive(written);
+    ConsistencyToken token = token(written.toArray(OperationWithContext[]::new));
+
+    restart();
+
+    CompletableFuture<Document> read = process.view().get("doc-1", ViewFilter.MAIN, ReadOptions.after(token, Duration.ofMillis(1)));
+    assertThat(read).isCompleted();
+    assertThat(read.get().state(Scopes.GLOBAL).path("count").asLong()).isEqualTo(5);
+    assertThat(process.indexer().hasRelationship("doc-1", "doc-2", null, ReadOptions.after(token, Duration.ofMillis(1))))
+        .isCompletedWithValue(true);
+    assertThat(process.view().tracker().getLatest(written.get(1).key())).isEqualTo(OptionalLong.of(0));
+  }
+
+  @Test
+  void catch_up_indexes_what_was_written_while_the_read_models_were_down() throws Exception {
+    indexLive(persist(ops.create("doc-1", "one")));
+    persist(ops.incrementFromStore("doc-1", 0, 2), ops.incrementFromStore("doc-1", 1, 3),
+        ops.addRelationship("doc-1", "doc-2", "child", 1), ops.create("doc-2", "two"));
+    long last = process.store().lastOrdinal();
+
+    restart();
+
+    Document doc = process.view().get("doc-1", ViewFilter.MAIN, ReadOptions.NONE).get(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(doc.state(Scopes.GLOBAL).path("count").asLong()).isEqualTo(5);
+    assertThat(doc.header().revision()).containsEntry(Scopes.GLOBAL, 2L).containsEntry(Scopes.DOCUMENT, 2L);
+    assertThat(process.view().get("doc-2", ViewFilter.MAIN, ReadOptions.NONE).get(WAIT_SECONDS, TimeUnit.SECONDS).header().slug())
+        .isEqualTo("two");
+    assertThat(process.indexer().hasRelationship("doc-1", "doc-2", null, ReadOptions.NONE).get()).isTrue();
+    assertThat(process.view().checkpoint()).isEqualTo(last);
+    assertThat(process.indexer().checkpoint()).isEqualTo(last);
+  }
+
+  @Test
+  void the_checkpoint_never_passes_an_operation_indexed_late_and_a_crash_before_it_is_repaired_by_catch_up()
+      throws Exception {
+    List<OperationWithContext> written =
+        persist(ops.create("doc-a", null), ops.create("doc-b", "b"), ops.create("doc-c", null));
+
+    indexLive(List.of(written.get(0)));
+    indexLive(List.of(written.get(2)));
+    assertThat(process.view().checkpoint()).isEqualTo(written.get(0).ordinal());
+
+    restart(); // as if the process died before doc-b's batch committed
+
+    assertThat(process.view().get("doc-b", ViewFilter.MAIN, ReadOptions.NONE).get(WAIT_SECONDS, TimeUnit.SECONDS).header().slug())
+        .isEqualTo("b");
+    assertThat(process.view().checkpoint()).isEqualTo(written.get(2).ordinal());
+  }
+
+  @Test
+  void the_checkpoint_advances_over_batches_committed_out_of_ordinal_order() throws Exception {
+    List<OperationWithContext> written =
+        persist(ops.create("doc-a", null), ops.create("doc-b", null), ops.create("doc-c", null));
+
+    indexLive(List.of(written.get(0)));
+    indexLive(List.of(written.get(2)));
+    indexLive(List.of(written.get(1)));
+
+    assertThat(process.view().checkpoint()).isEqualTo(written.get(2).ordinal());
+    assertThat(process.indexer().checkpoint()).isEqualTo(written.get(2).ordinal());
+  }
+
+  @Test
+  void indexing_before_start_starts_the_read_model_and_waits_for_catch_up() throws Exception {
+    persist(ops.create("doc-1", null), ops.incrementFromStore("doc-1", 0, 4));
+    process.close();
+    process = startProcess();
+    List<OperationWithContext> live = persist(ops.increment("doc-1", 1, 1, 5));
+
+    process.view().indexOperations(live).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(process.view().get("doc-1", ViewFilter.MAIN, ReadOptions.NONE).get().state(Scopes.GLOBAL).path("count").asLong())
+        .isEqualTo(5);
+  }
+}

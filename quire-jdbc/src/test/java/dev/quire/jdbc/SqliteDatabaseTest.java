@@ -1,0 +1,72 @@
+package dev.quire.jdbc;
+
+import static dev.quire.store.Operations.append;
+import static dev.quire.store.Operations.batch;
+import static dev.quire.store.Operations.operations;
+import static dev.quire.store.Operations.stream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.model.OperationWithContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Opening, configuring and reopening a SQLite database file. */
+class SqliteDatabaseTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void open_createsTheFolderAndTheFileInWalMode() throws Exception {
+    Path file = dir.resolve("nested/data/quire.db");
+    try (QuireDatabase db = QuireDatabase.open("sqlite:" + file)) {
+      assertThat(Files.exists(file)).isTrue();
+      assertThat(db.dialect()).isEqualTo(Dialect.SQLITE);
+      assertThat(pragma(db, "journal_mode")).isEqualTo("wal");
+    }
+  }
+
+  @Test
+  void durabilityFull_syncsEveryCommit() throws Exception {
+    try (QuireDatabase db = QuireDatabase.open(Databases.sqliteUrl(dir), DatabaseConfig.DEFAULTS)) {
+      assertThat(pragma(db, "synchronous")).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void durabilityNormal_syncsAtCheckpoints() throws Exception {
+    DatabaseConfig config = DatabaseConfig.DEFAULTS.withDurability(Durability.NORMAL);
+    try (QuireDatabase db = QuireDatabase.open(Databases.sqliteUrl(dir), config)) {
+      assertThat(pragma(db, "synchronous")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void reopen_keepsTheOperationsAndContinuesTheOrdinals() {
+    String url = Databases.sqliteUrl(dir);
+    try (JdbcOperationStore store = JdbcOperationStore.open(url, DatabaseConfig.DEFAULTS)) {
+      store.append(batch(append(stream("doc"), operations(0, 3))));
+    }
+
+    try (JdbcOperationStore store = JdbcOperationStore.open(url, DatabaseConfig.DEFAULTS)) {
+      assertThat(store.lastOrdinal()).isEqualTo(3);
+      assertThat(store.append(batch(append(stream("doc"), operations(3, 1)))))
+          .extracting(OperationWithContext::ordinal)
+          .containsExactly(4L);
+    }
+  }
+
+  private static String pragma(QuireDatabase db, String name) throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.quire.jdbc;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteReadModelRebuildTest extends ReadModelRebuildContract {
+
+  @TempDir Path dir;
+
+  @Override
+  protected QuireDatabase openDatabase() {
+    return QuireDatabase.open(Databases.sqliteUrl(dir));
+  }
+}

@@ -1,0 +1,183 @@
+package dev.quire.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything {@code quire serve} is configured with, grouped by concern. Built values are validated
+ * in the compact constructors and immutable: a bad value fails here, naming the option, instead of
+ * being clamped.
+ *
+ * @param http where and how the HTTP API listens
+ * @param storage where operations and read models live
+ * @param consistency how long reads and writes wait for read models
+ * @param security who may write
+ */
+public record ServerConfig(Http http, Storage storage, Consistency consistency, Security security) {
+
+  public ServerConfig {
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(consistency, "consistency");
+    Objects.requireNonNull(security, "security");
+  }
+
+  /** Defaults: 127.0.0.1:8080, in-memory storage, 10 s wait, no auth. Meant for tests and embedding. */
+  public static ServerConfig defaults() {
+    return new ServerConfig(Http.defaults(), Storage.memory(), Consistency.defaults(), Security.open());
+  }
+
+  public ServerConfig withHttp(Http newHttp) {
+    return new ServerConfig(newHttp, storage, consistency, security);
+  }
+
+  public ServerConfig withStorage(Storage newStorage) {
+    return new ServerConfig(http, newStorage, consistency, security);
+  }
+
+  public ServerConfig withConsistency(Consistency newConsistency) {
+    return new ServerConfig(http, storage, newConsistency, security);
+  }
+
+  public ServerConfig withSecurity(Security newSecurity) {
+    return new ServerConfig(http, storage, consistency, newSecurity);
+  }
+
+  /**
+   * @param bind the interface address to listen on
+   * @param port 0 picks a free port
+   * @param maxBodyBytes larger request bodies are refused with 413
+   * @param maxActionsPerRequest larger action lists are refused with 413
+   * @param shutdownTimeout how long a graceful stop waits for in-flight requests and jobs
+   */
+  public record Http(String bind, int port, long maxBodyBytes, int maxActionsPerRequest, Duration shutdownTimeout) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final long DEFAULT_MAX_BODY_BYTES = 1_000_000L;
+    public static final int DEFAULT_MAX_ACTIONS = 1_000;
+
+    public Http {
+      if (bind == null || bind.isBlank()) {
+        throw new IllegalArgumentException("bind must not be empty");
+      }
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+      }
+      if (maxBodyBytes < 1) {
+        throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
+      }
+      if (maxActionsPerRequest < 1) {
+        throw new IllegalArgumentException("maxActionsPerRequest must be positive, got " + maxActionsPerRequest);
+      }
+      requirePositive(shutdownTimeout, "shutdownTimeout");
+    }
+
+    public static Http defaults() {
+      return new Http(DEFAULT_BIND, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ACTIONS, Duration.ofSeconds(30));
+    }
+
+    public Http withPort(int newPort) {
+      return new Http(bind, newPort, maxBodyBytes, maxActionsPerRequest, shutdownTimeout);
+    }
+
+    public Http withBind(String newBind) {
+      return new Http(newBind, port, maxBodyBytes, maxActionsPerRequest, shutdownTimeout);
+    }
+
+    public Http withMaxBodyBytes(long newMax) {
+      return new Http(bind, port, newMax, maxActionsPerRequest, shutdownTimeout);
+    }
+
+    public Http withMaxActionsPerRequest(int newMax) {
+      return new Http(bind, port, maxBodyBytes, newMax, shutdownTimeout);
+    }
+  }
+
+  /**
+   * @param database {@code memory}, {@code sqlite:<file>} or {@code postgresql://…}; null for SQLite
+   *     under {@code dataDir}
+   * @param dataDir where the embedded database lives; created on first run
+   * @param modelPaths jars, or folders of jars, with {@code DocumentModel} services to load
+   */
+  public record Storage(String database, Path dataDir, List<Path> modelPaths) {
+
+    public static final String MEMORY = "memory";
+    public static final Path DEFAULT_DATA_DIR = Path.of("quire-data");
+
+    public Storage {
+      Objects.requireNonNull(dataDir, "dataDir");
+      database = database == null || database.isBlank() ? null : database.trim();
+      modelPaths = modelPaths == null ? List.of() : List.copyOf(modelPaths);
+    }
+
+    public static Storage memory() {
+      return new Storage(MEMORY, DEFAULT_DATA_DIR, List.of());
+    }
+
+    public boolean isMemory() {
+      return MEMORY.equals(database);
+    }
+
+    public Storage withModelPaths(List<Path> paths) {
+      return new Storage(database, dataDir, paths);
+    }
+  }
+
+  /**
+   * @param defaultWaitTimeout how long a read with a token, or a write with {@code wait=true}, waits
+   *     when the request names no {@code timeoutMs}
+   * @param maxWaitTimeout the largest {@code timeoutMs} a request may ask for
+   */
+  public record Consistency(Duration defaultWaitTimeout, Duration maxWaitTimeout) {
+
+    public Consistency {
+      requirePositive(defaultWaitTimeout, "defaultWaitTimeout");
+      requirePositive(maxWaitTimeout, "maxWaitTimeout");
+      if (maxWaitTimeout.compareTo(defaultWaitTimeout) < 0) {
+        throw new IllegalArgumentException(
+            "maxWaitTimeout (" + maxWaitTimeout + ") must not be below defaultWaitTimeout (" + defaultWaitTimeout + ")");
+      }
+    }
+
+    public static Consistency defaults() {
+      return new Consistency(Duration.ofSeconds(10), Duration.ofMinutes(5));
+    }
+
+    public static Consistency withDefault(Duration defaultWaitTimeout) {
+      Duration max = Duration.ofMinutes(5);
+      return new Consistency(defaultWaitTimeout, defaultWaitTimeout.compareTo(max) > 0 ? defaultWaitTimeout : max);
+    }
+  }
+
+  /** @param authToken when present, writes and admin calls need {@code Authorization: Bearer <token>} */
+  public record Security(Optional<String> authToken) {
+
+    public Security {
+      authToken = authToken == null ? Optional.empty() : authToken;
+      authToken.ifPresent(token -> {
+        if (token.isBlank()) {
+          throw new IllegalArgumentException("auth token must not be blank");
+        }
+      });
+    }
+
+    public static Security open() {
+      return new Security(Optional.empty());
+    }
+
+    public static Security bearer(String token) {
+      return new Security(Optional.of(token));
+    }
+  }
+
+  private static void requirePositive(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + duration);
+    }
+  }
+}

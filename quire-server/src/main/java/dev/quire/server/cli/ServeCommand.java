@@ -1,0 +1,110 @@
+package dev.quire.server.cli;
+
+import dev.quire.server.QuireServer;
+import dev.quire.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quire serve}: runs the HTTP API until SIGTERM or SIGINT. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Starts the Quire HTTP API.",
+      "Storage defaults to SQLite in <data-dir>/quire.db (created on first run).",
+      "SIGTERM/SIGINT stop gracefully (in-flight requests and jobs finish, read models drain); a second signal forces."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--database", paramLabel = "URL",
+      description = "memory, sqlite:<file> or postgresql://host:port/db?user=..&password=.. (default: SQLite under --data-dir).")
+  String database;
+
+  @Option(names = "--data-dir", defaultValue = "./quire-data", paramLabel = "DIR",
+      description = "Where the embedded database lives (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--models", split = ",", paramLabel = "PATH",
+      description = "Jars, or folders of jars, with DocumentModel services (META-INF/services/dev.quire.model.DocumentModel).")
+  List<Path> models = new ArrayList<>();
+
+  @Option(names = "--auth-token-file", paramLabel = "FILE",
+      description = "File holding a bearer token; when set, writes and admin calls need 'Authorization: Bearer <token>'.")
+  Path authTokenFile;
+
+  @Option(names = "--max-body-bytes", defaultValue = "1000000",
+      description = "Largest request body accepted; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+  long maxBodyBytes;
+
+  @Option(names = "--max-actions", defaultValue = "1000",
+      description = "Most actions accepted in one request; more get 413 (default: ${DEFAULT-VALUE}).")
+  int maxActions;
+
+  @Option(names = "--default-wait-timeout", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How long reads with a consistency token and writes with wait=true wait when the request names no timeoutMs (default: ${DEFAULT-VALUE}).")
+  Duration defaultWaitTimeout;
+
+  @Option(names = "--shutdown-timeout", defaultValue = "30s", converter = DurationConverter.class,
+      description = "How long a graceful stop waits for requests and jobs (default: ${DEFAULT-VALUE}).")
+  Duration shutdownTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    ServerConfig config = config();
+    QuireServer server = QuireServer.start(config);
+    ShutdownSignals.install(server::stop, message -> {
+      out.println(message);
+      out.flush();
+    });
+    out.println("Quire " + Version.current() + " listening on " + server.url());
+    out.println("  database:  " + server.storageDescription());
+    out.println("  data dir:  " + (config.storage().isMemory() ? "(none: in memory)"
+        : config.storage().dataDir().toAbsolutePath().normalize()));
+    out.println("  models:    " + String.join(", ", server.documentTypes()));
+    out.println("  auth:      " + (config.security().authToken().isPresent()
+        ? "bearer token required for writes and admin (" + authTokenFile + ")" : "off"));
+    out.println("  API docs:  " + server.url() + "/openapi.json");
+    out.flush();
+    server.awaitStopped();
+    return 0;
+  }
+
+  ServerConfig config() throws IOException {
+    ServerConfig.Http http = new ServerConfig.Http(bind, port, maxBodyBytes, maxActions, shutdownTimeout);
+    ServerConfig.Storage storage = new ServerConfig.Storage(database, dataDir, models);
+    ServerConfig.Security security = authTokenFile == null
+        ? ServerConfig.Security.open()
+        : new ServerConfig.Security(Optional.of(readToken(authTokenFile)));
+    return new ServerConfig(http, storage, ServerConfig.Consistency.withDefault(defaultWaitTimeout), security);
+  }
+
+  static String readToken(Path file) throws IOException {
+    String token = Files.readString(file, StandardCharsets.UTF_8).trim();
+    if (token.isEmpty()) {
+      throw new IllegalArgumentException("--auth-token-file " + file + " is empty");
+    }
+    return token;
+  }
+}
