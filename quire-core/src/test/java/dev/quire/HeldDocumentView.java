@@ -2,30 +2,33 @@ package dev.quire;
 
 import dev.quire.consistency.ConsistencyTracker;
 import dev.quire.model.Document;
-import dev.quire.model.DocumentModelRegistry;
 import dev.quire.model.OperationWithContext;
 import dev.quire.readmodel.ReadOptions;
 import dev.quire.store.Page;
 import dev.quire.store.PageRequest;
 import dev.quire.view.DocumentQuery;
 import dev.quire.view.DocumentView;
-import dev.quire.view.InMemoryDocumentView;
 import dev.quire.view.ViewFilter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The in-memory document view with a hand brake: while {@link #hold()} is on, indexing waits for
- * {@link #release()}, so a test can observe reads that wait for a token. Queries are not held.
+ * Any document view with a hand brake: while {@link #hold()} is on, indexing waits for {@link
+ * #release()}, so a test can observe reads that wait for a token. Queries are not held. Held
+ * batches reach the delegate in the order they came, one after the other, as the coordinator gave
+ * them.
+ *
+ * <p>Concurrency: {@code tail} is guarded by {@code this}.
  */
 final class HeldDocumentView implements DocumentView {
 
-  private final InMemoryDocumentView delegate;
+  private final DocumentView delegate;
   private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-  HeldDocumentView(DocumentModelRegistry models, ConsistencyTracker tracker) {
-    this.delegate = new InMemoryDocumentView(models, tracker);
+  HeldDocumentView(DocumentView delegate) {
+    this.delegate = delegate;
   }
 
   void hold() {
@@ -48,7 +51,15 @@ final class HeldDocumentView implements DocumentView {
 
   @Override
   public CompletionStage<Void> indexOperations(List<OperationWithContext> operations) {
-    return gate.thenCompose(ignored -> delegate.indexOperations(operations));
+    CompletableFuture<Void> opened = gate;
+    synchronized (this) {
+      // Chained, not just gated: on release, dependents of one future would run last-registered first.
+      CompletableFuture<Void> indexed = tail.handle((ignored, error) -> null)
+          .thenCompose(ignored -> opened)
+          .thenCompose(ignored -> delegate.indexOperations(operations));
+      tail = indexed;
+      return indexed;
+    }
   }
 
   @Override

@@ -318,7 +318,10 @@ public final class ConsistencyTracker {
    * finishes it when it needs none or needs a failed stream. Call with the lock held.
    */
   private Completion fileLocked(Waiter waiter) {
-    int unmet = 0;
+    // Decide once which streams are unmet and file exactly those: re-reading the lock-free indexes
+    // for the filing could skip a stream that an update advanced in between, leaving the waiter
+    // counting a stream it is filed under nowhere (a lost wake-up).
+    List<StreamKey> unmet = null;
     for (Map.Entry<StreamKey, Long> wanted : waiter.required.entrySet()) {
       StreamKey key = wanted.getKey();
       if (!isMet(key, wanted.getValue())) {
@@ -327,18 +330,22 @@ public final class ConsistencyTracker {
           waiter.unmetKeys = 0;
           return finishLocked(waiter, failure.exception(key));
         }
-        unmet++;
+        if (unmet == null) {
+          unmet = new ArrayList<>(waiter.required.size());
+        }
+        unmet.add(key);
       }
     }
-    waiter.unmetKeys = unmet;
-    if (unmet == 0) {
+    if (unmet == null) {
+      waiter.unmetKeys = 0;
       return finishLocked(waiter, null);
     }
-    for (Map.Entry<StreamKey, Long> wanted : waiter.required.entrySet()) {
-      if (!isMet(wanted.getKey(), wanted.getValue())) {
-        waitersByKey.computeIfAbsent(wanted.getKey(), k -> new HashSet<>()).add(waiter);
-      }
+    waiter.unmetKeys = unmet.size();
+    for (StreamKey key : unmet) {
+      waitersByKey.computeIfAbsent(key, k -> new HashSet<>()).add(waiter);
     }
+    // An update that advances one of these streams after the check above saw activeWaiters raised
+    // and is now waiting for the lock: it will find the waiter filed.
     return null;
   }
 

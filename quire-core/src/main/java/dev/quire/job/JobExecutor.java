@@ -100,6 +100,12 @@ public final class JobExecutor {
     Head head = cache.get(key);
     if (head == null) {
       head = load(job.documentId(), job.branch());
+      if (head != null) {
+        List<OperationWithContext> written = alreadyWritten(job, head);
+        if (written != null) {
+          return written;
+        }
+      }
     }
     Working working = new Working(head);
     List<Pending> pending = new ArrayList<>(job.actions().size());
@@ -107,6 +113,50 @@ public final class JobExecutor {
       pending.add(apply(working, job, action));
     }
     return commit(job, key, working, pending);
+  }
+
+  /**
+   * An append can commit and still report a failure (a connection dropped during commit): the job
+   * is retried and would then re-apply its actions on top of themselves. Operation ids are derived
+   * from the action ids, so a retry whose operations already stand at the head of every stream it
+   * writes is recognised here: the same operations are replayed to the store, which answers an
+   * exact replay idempotently with the stored operations and their ordinals, and the job finishes
+   * as written. Checked only when the head came from the store (after a failure the cached head is
+   * dropped), so the normal path costs nothing.
+   *
+   * @return the stored operations, or null when the job has not been written
+   */
+  private List<OperationWithContext> alreadyWritten(Job job, Head head) {
+    if (job.actions().isEmpty() || job.actions().size() > PageRequest.MAX_LIMIT) {
+      return null;
+    }
+    Map<String, List<Action>> byScope = new LinkedHashMap<>();
+    for (Action action : job.actions()) {
+      byScope.computeIfAbsent(action.scope(), s -> new ArrayList<>()).add(action);
+    }
+    List<StreamAppend> appends = new ArrayList<>(byScope.size());
+    for (Map.Entry<String, List<Action>> scope : byScope.entrySet()) {
+      ScopeHead scopeHead = head.scopes().get(scope.getKey());
+      int count = scope.getValue().size();
+      if (scopeHead == null || scopeHead.nextIndex() < count) {
+        return null;
+      }
+      long first = scopeHead.nextIndex() - count;
+      StreamKey stream = StreamKey.of(job.documentId(), scope.getKey(), job.branch());
+      List<Operation> tail = store.getSince(stream, first - 1, OperationFilter.NONE, PageRequest.first(count)).items();
+      if (tail.size() != count) {
+        return null;
+      }
+      for (int i = 0; i < count; i++) {
+        String expectedId = Ids.operationId(job.documentId(), scope.getKey(), job.branch(), scope.getValue().get(i).id());
+        if (!tail.get(i).id().equals(expectedId) || tail.get(i).index() != first + i) {
+          return null;
+        }
+      }
+      appends.add(new StreamAppend(stream, head.documentType(), first, tail));
+    }
+    // Read models re-reduce the resulting states (null) from their snapshots.
+    return List.copyOf(store.append(new WriteBatch(job.id(), appends)));
   }
 
   private List<OperationWithContext> commit(Job job, DocumentBranch key, Working working, List<Pending> pending) {

@@ -154,6 +154,33 @@ class JobRunnerTest {
   }
 
   @Test
+  void anAppendThatCommittedButLostItsAnswer_isRecognisedOnRetry_andNotAppliedTwice() throws Exception {
+    JobRunner runner = runner(false);
+    await(runner.submit(job("doc", create("doc"))));
+    written.clear();
+
+    store.loseNextAnswers(1);
+    JobInfo job = runner.submit(job("doc", set("/a", 1), set("/b", 2)));
+    assertThat(scheduler.nextScheduled()).isEqualTo(Duration.ofMillis(10));
+    scheduler.advance(Duration.ofMillis(10));
+
+    JobInfo done = await(job);
+    assertThat(done.status()).isEqualTo(JobStatus.READ_READY);
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.consistencyToken().orElseThrow().coordinates())
+        .containsExactly(new ConsistencyCoordinate("doc", Scopes.GLOBAL, "main", 1));
+    List<Operation> global = store.getSince(StreamKey.of("doc", Scopes.GLOBAL, "main"), -1, OperationFilter.NONE,
+        PageRequest.firstDefault()).items();
+    assertThat(global).as("stored once, not re-applied on top of itself").extracting(Operation::index)
+        .containsExactly(0L, 1L);
+    QuireEvents.OperationWritten event = written.poll(5, TimeUnit.SECONDS);
+    assertThat(event.jobId()).isEqualTo(job.id());
+    assertThat(event.operations()).extracting(OperationWithContext::ordinal).doesNotContain(0L)
+        .hasSize(2);
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
   void retries_backOffExponentially_andGiveUpAfterMaxAttempts() throws Exception {
     JobRunner runner = runner(false);
     await(runner.submit(job("doc", create("doc"))));
@@ -198,13 +225,23 @@ class JobRunnerTest {
   static final class FlakyStore implements OperationStore {
     private final InMemoryOperationStore delegate = new InMemoryOperationStore();
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger lostAnswers = new AtomicInteger();
 
     void failNextAppends(int count) {
       failures.set(count);
     }
 
+    /** The next appends commit, then fail as a connection dropped during commit would. */
+    void loseNextAnswers(int count) {
+      lostAnswers.set(count);
+    }
+
     @Override
     public List<OperationWithContext> append(WriteBatch batch) {
+      if (lostAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        delegate.append(batch);
+        throw new IllegalStateException("connection lost during commit (the batch is stored)");
+      }
       if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         var append = batch.appends().get(0);
         throw new RevisionMismatchException(append.stream(), append.expectedRevision(), append.expectedRevision() + 1);

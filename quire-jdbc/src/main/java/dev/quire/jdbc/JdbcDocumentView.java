@@ -288,7 +288,10 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     return model == null ? 1 : model.version();
   }
 
-  /** The rows one transaction reads and changes; written back by {@link #publish}. */
+  /**
+   * The rows one transaction reads and changes; written back by {@link #publish} in two JDBC
+   * batches (documents, snapshots) through {@link Statements}, so a group compiles no SQL.
+   */
   private static final class Batch {
     private final Connection connection;
     private final Tables tables;
@@ -300,6 +303,7 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       this.connection = connection;
       this.tables = tables;
     }
+
 
     Entry get(DocKey key) throws SQLException {
       Entry pending = entries.get(key);
@@ -321,7 +325,10 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
 
     String slugHolder(String branch, String slug) throws SQLException {
       Optional<String> pending = slugChanges.get(new SlugKey(branch, slug));
-      return pending != null ? pending.orElse(null) : Rows.slugHolder(connection, tables, branch, slug);
+      if (pending != null) {
+        return pending.orElse(null);
+      }
+      return Rows.slugHolder(connection, tables, branch, slug);
     }
 
     void claimSlug(String branch, String slug, String documentId) {
@@ -333,9 +340,25 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     }
 
     void publish() throws SQLException {
-      for (Entry entry : entries.values()) {
-        Entry before = committed(new DocKey(entry.id(), entry.branch()));
-        Rows.save(connection, tables, entry, before);
+      List<Entry> changed = List.copyOf(entries.values());
+      List<Entry> before = new ArrayList<>(changed.size());
+      for (Entry entry : changed) {
+        before.add(committed(new DocKey(entry.id(), entry.branch())));
+      }
+      if (!changed.isEmpty()) {
+        Statements.run(connection, Rows.saveDocumentSql(tables), documents -> {
+          for (Entry entry : changed) {
+            Rows.addDocument(documents, entry);
+          }
+          return documents.executeBatch();
+        });
+        Statements.run(connection, Rows.saveSnapshotSql(tables), snapshots -> {
+          boolean any = false;
+          for (int i = 0; i < changed.size(); i++) {
+            any |= Rows.addSnapshots(snapshots, changed.get(i), before.get(i));
+          }
+          return any ? snapshots.executeBatch() : null;
+        });
       }
       for (Map.Entry<SlugKey, Optional<String>> change : slugChanges.entrySet()) {
         Rows.saveSlug(connection, tables, change.getKey().branch(), change.getKey().slug(), change.getValue().orElse(null));
@@ -361,8 +384,11 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
   public CompletableFuture<Document> getByIdOrSlug(String idOrSlug, ViewFilter filter, ReadOptions read) {
     ViewFilter f = orMain(filter);
     return engine.afterToken(read, c -> {
-      Entry byId = live(c, idOrSlug, f.branch());
-      Entry bySlug = bySlug(c, idOrSlug, f.branch());
+      IdOrSlug found = Rows.loadByIdOrSlug(c, idOrSlug, f.branch());
+      Entry byId = found.byId() != null && found.byId().live() ? found.byId() : null;
+      Entry bySlug = found.bySlug() != null && found.bySlug().live() && idOrSlug.equals(found.bySlug().slug())
+          ? found.bySlug()
+          : null;
       if (byId != null && bySlug != null && !byId.id().equals(bySlug.id())) {
         throw new AmbiguousIdentifierException(idOrSlug, byId.id(), bySlug.id());
       }
@@ -522,99 +548,174 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
   /** Reading and writing entries; the one place that knows the view's tables. */
   private static final class Rows {
 
+    /**
+     * One query for the document row and its snapshots: one statement to compile and one consistent
+     * read instead of two.
+     */
+    static String loadSql(Tables tables) {
+      return "SELECT d.document_type, d.created, d.deleted, d.slug, d.name, d.created_at,"
+          + " s.scope, s.content, s.last_index, s.last_hash, s.last_modified"
+          + " FROM " + tables.of("quire_documents") + " d LEFT JOIN " + tables.of("quire_snapshots") + " s"
+          + " ON s.document_id = d.document_id AND s.branch = d.branch"
+          + " WHERE d.document_id = ? AND d.branch = ?";
+    }
+
     static Entry load(Connection c, Tables tables, String id, String branch) throws SQLException {
-      String type;
-      boolean created;
-      boolean deleted;
-      Header header = null;
-      try (PreparedStatement ps = c.prepareStatement("SELECT document_type, created, deleted, slug, name, created_at"
-          + " FROM " + tables.of("quire_documents") + " WHERE document_id = ? AND branch = ?")) {
-        ps.setString(1, id);
-        ps.setString(2, branch);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return null;
+      return Statements.run(c, loadSql(tables), ps -> load(ps, id, branch));
+    }
+
+    /** Runs {@code ps} (prepared with {@link #loadSql}) for one document. */
+    static Entry load(PreparedStatement ps, String id, String branch) throws SQLException {
+      ps.setString(1, id);
+      ps.setString(2, branch);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        String type = rs.getString(1);
+        boolean created = rs.getBoolean(2);
+        boolean deleted = rs.getBoolean(3);
+        Header header = created ? new Header(rs.getString(4), rs.getString(5), instant(rs.getString(6))) : null;
+        Map<String, Snapshot> scopes = new HashMap<>();
+        do {
+          String scope = rs.getString(7);
+          if (scope != null) {
+            scopes.put(scope,
+                new Snapshot(json(rs.getString(8)), rs.getLong(9), rs.getString(10), instant(rs.getString(11))));
           }
-          type = rs.getString(1);
-          created = rs.getBoolean(2);
-          deleted = rs.getBoolean(3);
-          if (created) {
-            header = new Header(rs.getString(4), rs.getString(5), instant(rs.getString(6)));
+        } while (rs.next());
+        return new Entry(id, branch, type, header, deleted, scopes);
+      }
+    }
+
+    /**
+     * The document whose id is {@code idOrSlug} and the one holding it as a slug (either may be
+     * null, deleted or not created yet), in one query: a read by id or slug is the hot read path,
+     * and each statement costs a compile on SQLite.
+     */
+    static IdOrSlug loadByIdOrSlug(Connection c, String idOrSlug, String branch) throws SQLException {
+      if (idOrSlug == null) {
+        return new IdOrSlug(null, null);
+      }
+      boolean slug = !idOrSlug.isEmpty();
+      String holder = "(SELECT h.document_id FROM quire_slugs h WHERE h.branch = ? AND h.slug = ?)";
+      String sql = "SELECT d.document_id, d.document_type, d.created, d.deleted, d.slug, d.name, d.created_at,"
+          + " s.scope, s.content, s.last_index, s.last_hash, s.last_modified, "
+          + (slug ? holder : "NULL") + " AS holder"
+          + " FROM quire_documents d LEFT JOIN quire_snapshots s ON s.document_id = d.document_id AND s.branch = d.branch"
+          + " WHERE d.branch = ? AND (d.document_id = ?" + (slug ? " OR d.document_id = " + holder : "") + ")"
+          + " ORDER BY d.document_id";
+      Map<String, Entry> entries = new HashMap<>();
+      String[] holderId = new String[1];
+      Statements.run(c, sql, ps -> {
+        int i = 1;
+        if (slug) {
+          ps.setString(i++, branch);
+          ps.setString(i++, idOrSlug);
+        }
+        ps.setString(i++, branch);
+        ps.setString(i++, idOrSlug);
+        if (slug) {
+          ps.setString(i++, branch);
+          ps.setString(i, idOrSlug);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          boolean more = rs.next();
+          while (more) {
+            String id = rs.getString(1);
+            holderId[0] = rs.getString(13);
+            String type = rs.getString(2);
+            boolean created = rs.getBoolean(3);
+            boolean deleted = rs.getBoolean(4);
+            Header header = created ? new Header(rs.getString(5), rs.getString(6), instant(rs.getString(7))) : null;
+            Map<String, Snapshot> scopes = new HashMap<>();
+            do {
+              String scope = rs.getString(8);
+              if (scope != null) {
+                scopes.put(scope,
+                    new Snapshot(json(rs.getString(9)), rs.getLong(10), rs.getString(11), instant(rs.getString(12))));
+              }
+              more = rs.next();
+            } while (more && id.equals(rs.getString(1)));
+            entries.put(id, new Entry(id, branch, type, header, deleted, scopes));
           }
         }
-      }
-      Map<String, Snapshot> scopes = new HashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT scope, content, last_index, last_hash, last_modified"
-          + " FROM " + tables.of("quire_snapshots") + " WHERE document_id = ? AND branch = ?")) {
-        ps.setString(1, id);
-        ps.setString(2, branch);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            scopes.put(rs.getString(1),
-                new Snapshot(json(rs.getString(2)), rs.getLong(3), rs.getString(4), instant(rs.getString(5))));
-          }
-        }
-      }
-      return new Entry(id, branch, type, header, deleted, scopes);
+        return null;
+      });
+      return new IdOrSlug(entries.get(idOrSlug), holderId[0] == null ? null : entries.get(holderId[0]));
+    }
+
+    static String slugHolderSql(Tables tables) {
+      return "SELECT document_id FROM " + tables.of("quire_slugs") + " WHERE branch = ? AND slug = ?";
     }
 
     static String slugHolder(Connection c, Tables tables, String branch, String slug) throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT document_id FROM " + tables.of("quire_slugs") + " WHERE branch = ? AND slug = ?")) {
-        ps.setString(1, branch);
-        ps.setString(2, slug);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getString(1) : null;
-        }
+      return Statements.run(c, slugHolderSql(tables), ps -> slugHolder(ps, branch, slug));
+    }
+
+    static String slugHolder(PreparedStatement ps, String branch, String slug) throws SQLException {
+      ps.setString(1, branch);
+      ps.setString(2, slug);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
       }
     }
 
-    /** Writes {@code entry}: its document row, and each snapshot that differs from {@code before}'s. */
-    static void save(Connection c, Tables tables, Entry entry, Entry before) throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO " + tables.of("quire_documents") + " (document_id, branch, document_type, created, deleted, slug, name, created_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, branch) DO UPDATE SET"
-              + " document_type = excluded.document_type, created = excluded.created, deleted = excluded.deleted,"
-              + " slug = excluded.slug, name = excluded.name, created_at = excluded.created_at")) {
-        Header header = entry.header();
+    static String saveDocumentSql(Tables tables) {
+      return "INSERT INTO " + tables.of("quire_documents")
+          + " (document_id, branch, document_type, created, deleted, slug, name, created_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, branch) DO UPDATE SET"
+          + " document_type = excluded.document_type, created = excluded.created, deleted = excluded.deleted,"
+          + " slug = excluded.slug, name = excluded.name, created_at = excluded.created_at";
+    }
+
+    static String saveSnapshotSql(Tables tables) {
+      return "INSERT INTO " + tables.of("quire_snapshots")
+          + " (document_id, branch, scope, content, last_index, last_hash, last_modified)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, branch, scope) DO UPDATE SET"
+          + " content = excluded.content, last_index = excluded.last_index, last_hash = excluded.last_hash,"
+          + " last_modified = excluded.last_modified"
+          // Never needed under the view's lock; a second line of defence against a scope rolling back.
+          + " WHERE " + tables.of("quire_snapshots") + ".last_index <= excluded.last_index";
+    }
+
+    /** Adds {@code entry}'s document row to {@code ps} (prepared with {@link #saveDocumentSql}). */
+    static void addDocument(PreparedStatement ps, Entry entry) throws SQLException {
+      Header header = entry.header();
+      ps.setString(1, entry.id());
+      ps.setString(2, entry.branch());
+      ps.setString(3, entry.documentType());
+      ps.setBoolean(4, header != null);
+      ps.setBoolean(5, entry.deleted());
+      ps.setString(6, header == null ? null : header.slug());
+      ps.setString(7, header == null ? null : header.name());
+      ps.setString(8, header == null ? null : OperationRows.timestamp(header.createdAt()));
+      ps.addBatch();
+    }
+
+    /**
+     * Adds each snapshot of {@code entry} that differs from {@code before}'s to {@code ps} (prepared
+     * with {@link #saveSnapshotSql}); whether it added any.
+     */
+    static boolean addSnapshots(PreparedStatement ps, Entry entry, Entry before) throws SQLException {
+      boolean any = false;
+      for (Map.Entry<String, Snapshot> scope : entry.scopes().entrySet()) {
+        Snapshot old = before == null ? null : before.scopes().get(scope.getKey());
+        Snapshot now = scope.getValue();
+        if (now.equals(old)) {
+          continue;
+        }
         ps.setString(1, entry.id());
         ps.setString(2, entry.branch());
-        ps.setString(3, entry.documentType());
-        ps.setBoolean(4, header != null);
-        ps.setBoolean(5, entry.deleted());
-        ps.setString(6, header == null ? null : header.slug());
-        ps.setString(7, header == null ? null : header.name());
-        ps.setString(8, header == null ? null : OperationRows.timestamp(header.createdAt()));
-        ps.executeUpdate();
+        ps.setString(3, scope.getKey());
+        ps.setString(4, text(now.content()));
+        ps.setLong(5, now.lastOperationIndex());
+        ps.setString(6, now.lastOperationHash());
+        ps.setString(7, now.lastModifiedAt() == null ? null : OperationRows.timestamp(now.lastModifiedAt()));
+        ps.addBatch();
+        any = true;
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO " + tables.of("quire_snapshots") + " (document_id, branch, scope, content, last_index, last_hash, last_modified)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, branch, scope) DO UPDATE SET"
-              + " content = excluded.content, last_index = excluded.last_index, last_hash = excluded.last_hash,"
-              + " last_modified = excluded.last_modified"
-              // Never needed under the view's lock; a second line of defence against a scope rolling back.
-              + " WHERE " + tables.of("quire_snapshots") + ".last_index <= excluded.last_index")) {
-        boolean any = false;
-        for (Map.Entry<String, Snapshot> scope : entry.scopes().entrySet()) {
-          Snapshot old = before == null ? null : before.scopes().get(scope.getKey());
-          Snapshot now = scope.getValue();
-          if (now.equals(old)) {
-            continue;
-          }
-          ps.setString(1, entry.id());
-          ps.setString(2, entry.branch());
-          ps.setString(3, scope.getKey());
-          ps.setString(4, text(now.content()));
-          ps.setLong(5, now.lastOperationIndex());
-          ps.setString(6, now.lastOperationHash());
-          ps.setString(7, now.lastModifiedAt() == null ? null : OperationRows.timestamp(now.lastModifiedAt()));
-          ps.addBatch();
-          any = true;
-        }
-        if (any) {
-          ps.executeBatch();
-        }
-      }
+      return any;
     }
 
     static void saveSlug(Connection c, Tables tables, String branch, String slug, String holder) throws SQLException {
@@ -634,7 +735,7 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     }
 
     private static Instant instant(String text) {
-      return text == null ? null : Instant.parse(text);
+      return text == null ? null : OperationRows.parseTimestamp(text);
     }
 
     private static JsonNode json(String text) {
@@ -659,6 +760,9 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
   private record DocKey(String documentId, String branch) {}
 
   private record SlugKey(String branch, String slug) {}
+
+  /** What {@link Rows#loadByIdOrSlug} found: the document by id and the slug's holder (each may be null). */
+  private record IdOrSlug(Entry byId, Entry bySlug) {}
 
   /** Fields set by CREATE_DOCUMENT; {@code slug} becomes null when a newer document claims it. */
   private record Header(String slug, String name, Instant createdAt) {}

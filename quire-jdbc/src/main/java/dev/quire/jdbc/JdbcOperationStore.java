@@ -211,15 +211,17 @@ public final class JdbcOperationStore implements OperationStore {
       throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
     List<OperationWithContext> result = new ArrayList<>(Math.min(limit, 1024));
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql.sinceOrdinal)) {
-      ps.setLong(1, afterOrdinal);
-      ps.setInt(2, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          result.add(OperationRows.read(rs));
+    try (Connection c = dataSource.getConnection()) {
+      Statements.run(c, sql.sinceOrdinal, ps -> {
+        ps.setLong(1, afterOrdinal);
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            result.add(OperationRows.read(rs));
+          }
         }
-      }
+        return null;
+      });
     } catch (SQLException e) {
       throw failure("read operations after ordinal " + afterOrdinal, e);
     }
@@ -285,13 +287,15 @@ public final class JdbcOperationStore implements OperationStore {
 
   // ---- the writer thread ------------------------------------------------------------------------
 
+  @SuppressWarnings("try") // the write gate is held for the block, not used in it
   private void writeGroup(List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> group) {
     List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> remaining = new ArrayList<>(group);
     boolean isolate = false;
     int raceRetries = 0;
     while (!remaining.isEmpty()) {
       GroupPlan plan;
-      try (Connection c = dataSource.getConnection()) {
+      try (WriteGate.Permit permit = database.writeGate().enter();
+          Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try {
           if (sql.lockAppends != null) {
@@ -517,11 +521,12 @@ public final class JdbcOperationStore implements OperationStore {
   }
 
   private long maxOrdinal(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.maxOrdinal);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Statements.run(c, sql.maxOrdinal, ps -> {
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
   }
 
   /** Per stream, the index its next operation takes (0 for a new stream). */
@@ -530,7 +535,7 @@ public final class JdbcOperationStore implements OperationStore {
     List<StreamKey> all = new ArrayList<>(streams);
     for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
       List<StreamKey> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
-      try (PreparedStatement ps = c.prepareStatement(sql.heads(chunk.size()))) {
+      Statements.run(c, sql.heads(chunk.size()), ps -> {
         int i = 1;
         for (StreamKey stream : chunk) {
           ps.setString(i++, stream.documentId());
@@ -544,7 +549,8 @@ public final class JdbcOperationStore implements OperationStore {
             heads.put(StreamKey.of(rs.getString(1), rs.getString(2), rs.getString(3)), next);
           }
         }
-      }
+        return null;
+      });
     }
     for (StreamKey stream : streams) {
       heads.putIfAbsent(stream, 0L);
@@ -558,7 +564,7 @@ public final class JdbcOperationStore implements OperationStore {
     List<Instance> all = new ArrayList<>(instances);
     for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
       List<Instance> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
-      try (PreparedStatement ps = c.prepareStatement(sql.operationIds(chunk.size()))) {
+      Statements.run(c, sql.operationIds(chunk.size()), ps -> {
         int i = 1;
         for (Instance id : chunk) {
           ps.setString(i++, id.stream().documentId());
@@ -572,7 +578,8 @@ public final class JdbcOperationStore implements OperationStore {
             found.add(new Instance(stream, rs.getString(4), rs.getInt(5)));
           }
         }
-      }
+        return null;
+      });
     }
     return found;
   }
@@ -583,7 +590,7 @@ public final class JdbcOperationStore implements OperationStore {
     List<String> all = new ArrayList<>(documents);
     for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
-      try (PreparedStatement ps = c.prepareStatement(sql.documentTypes(chunk.size()))) {
+      Statements.run(c, sql.documentTypes(chunk.size()), ps -> {
         int i = 1;
         for (String id : chunk) {
           ps.setString(i++, id);
@@ -595,7 +602,8 @@ public final class JdbcOperationStore implements OperationStore {
             }
           }
         }
-      }
+        return null;
+      });
     }
     return types;
   }
@@ -604,7 +612,7 @@ public final class JdbcOperationStore implements OperationStore {
     if (rows.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
+    Statements.run(c, sql.insert, ps -> {
       for (Row row : rows) {
         OperationWithContext o = row.operation();
         Operation op = o.operation();
@@ -624,8 +632,8 @@ public final class JdbcOperationStore implements OperationStore {
         ps.setString(14, op.error());
         ps.addBatch();
       }
-      ps.executeBatch();
-    }
+      return ps.executeBatch();
+    });
   }
 
   private static long parseCursor(String cursor) {

@@ -43,6 +43,7 @@ public final class QuireDatabase implements AutoCloseable {
   private final DatabaseConfig config;
   private final String schema;
   private final HikariDataSource dataSource;
+  private final WriteGate writeGate;
   // Guarded by this; PostgreSQL only, created on first use.
   private ProgressListener progressListener;
 
@@ -50,6 +51,7 @@ public final class QuireDatabase implements AutoCloseable {
     this.url = url;
     this.config = config;
     this.schema = config.schema() != null ? config.schema() : url.currentSchema();
+    this.writeGate = WriteGate.forDialect(url.dialect(), config.busyTimeout());
     try {
       this.dataSource = url.dialect() == Dialect.SQLITE ? sqlitePool(url, config) : postgresPool(url, config, schema);
     } catch (RuntimeException e) {
@@ -95,6 +97,11 @@ public final class QuireDatabase implements AutoCloseable {
 
   public Durability durability() {
     return config.durability();
+  }
+
+  /** Queues this process's write transactions (SQLite); see {@link WriteGate}. */
+  WriteGate writeGate() {
+    return writeGate;
   }
 
   /** The JDBC URL without secrets, for messages. */

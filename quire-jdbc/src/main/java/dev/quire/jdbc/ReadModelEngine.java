@@ -332,10 +332,12 @@ final class ReadModelEngine implements AutoCloseable {
     return done;
   }
 
+  @SuppressWarnings("try") // the write gate is held for the block, not used in it
   private long rebuildInto() throws SQLException {
     List<String> all = new ArrayList<>(tables);
     all.add(Tables.PROGRESS);
-    try (Connection c = dataSource.getConnection()) {
+    try (WriteGate.Permit permit = database.writeGate().enter();
+        Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         for (String table : all) {
@@ -350,7 +352,8 @@ final class ReadModelEngine implements AutoCloseable {
     long after = 0;
     for (List<OperationWithContext> page = store.getSinceOrdinal(after, CATCH_UP_PAGE); !page.isEmpty();
         page = store.getSinceOrdinal(after, CATCH_UP_PAGE)) {
-      try (Connection c = dataSource.getConnection()) {
+      try (WriteGate.Permit permit = database.writeGate().enter();
+          Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try {
           applyShadow(c, page);
@@ -363,7 +366,8 @@ final class ReadModelEngine implements AutoCloseable {
       after = page.get(page.size() - 1).ordinal();
     }
     writeLock.lock();
-    try (Connection c = dataSource.getConnection()) {
+    try (WriteGate.Permit permit = database.writeGate().enter();
+        Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         sql.lock(c, name);
@@ -486,6 +490,7 @@ final class ReadModelEngine implements AutoCloseable {
   }
 
   // Low-water state is read and written under writeLock (a rebuild's swap resets it).
+  @SuppressWarnings("try") // the write gate is held for the block, not used in it
   private void commitLocked(List<OperationWithContext> operations) throws SQLException {
     Set<Long> ordinals = new HashSet<>();
     Map<StreamKey, Long> progress = new LinkedHashMap<>();
@@ -501,7 +506,8 @@ final class ReadModelEngine implements AutoCloseable {
     while (ordinals.contains(newLowWater + 1) || above.contains(newLowWater + 1)) {
       newLowWater++;
     }
-    try (Connection c = dataSource.getConnection()) {
+    try (WriteGate.Permit permit = database.writeGate().enter();
+        Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         sql.lock(c, name);
@@ -632,34 +638,36 @@ final class ReadModelEngine implements AutoCloseable {
     void writeCheckpoint(Connection c, String readModel, long ordinal) throws SQLException {
       String max = dialect == Dialect.POSTGRESQL ? "GREATEST" : "MAX";
       String now = dialect == Dialect.POSTGRESQL ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-      try (PreparedStatement ps = c.prepareStatement(
+      Statements.run(c,
           "INSERT INTO quire_read_model_checkpoints (read_model, last_ordinal) VALUES (?, ?)"
               + " ON CONFLICT (read_model) DO UPDATE SET last_ordinal = " + max
-              + "(quire_read_model_checkpoints.last_ordinal, excluded.last_ordinal), updated_at = " + now)) {
-        ps.setString(1, readModel);
-        ps.setLong(2, ordinal);
-        ps.executeUpdate();
-      }
+              + "(quire_read_model_checkpoints.last_ordinal, excluded.last_ordinal), updated_at = " + now,
+          ps -> {
+            ps.setString(1, readModel);
+            ps.setLong(2, ordinal);
+            return ps.executeUpdate();
+          });
     }
 
     void writeProgress(Connection c, Tables tables, String readModel, Map<StreamKey, Long> progress)
         throws SQLException {
       String max = dialect == Dialect.POSTGRESQL ? "GREATEST" : "MAX";
       String table = tables.of(Tables.PROGRESS);
-      try (PreparedStatement ps = c.prepareStatement(
+      Statements.run(c,
           "INSERT INTO " + table + " (read_model, document_id, scope, branch, last_index) VALUES (?, ?, ?, ?, ?)"
               + " ON CONFLICT (read_model, document_id, scope, branch) DO UPDATE SET last_index = " + max
-              + "(" + table + ".last_index, excluded.last_index)")) {
-        for (Map.Entry<StreamKey, Long> entry : progress.entrySet()) {
-          ps.setString(1, readModel);
-          ps.setString(2, entry.getKey().documentId());
-          ps.setString(3, entry.getKey().scope());
-          ps.setString(4, entry.getKey().branch());
-          ps.setLong(5, entry.getValue());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
+              + "(" + table + ".last_index, excluded.last_index)",
+          ps -> {
+            for (Map.Entry<StreamKey, Long> entry : progress.entrySet()) {
+              ps.setString(1, readModel);
+              ps.setString(2, entry.getKey().documentId());
+              ps.setString(3, entry.getKey().scope());
+              ps.setString(4, entry.getKey().branch());
+              ps.setLong(5, entry.getValue());
+              ps.addBatch();
+            }
+            return ps.executeBatch();
+          });
     }
 
     /** Stored progress of {@code streams} (every stream when null). */

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The process {@link SqliteCrashRecoveryTest} kills: {@code writers} threads, each appending
+ * The process {@link CrashRecoveryContract} kills (on SQLite or PostgreSQL): {@code writers} threads, each appending
  * counter increments to its own document and indexing them live, printing {@code ACK <doc> <index>}
  * to stdout once an append has returned (committed). Continues the documents a previous run left.
  * Stops by itself after a minute in case nobody kills it.

@@ -7,6 +7,11 @@ import dev.quire.model.DocumentModel;
 import dev.quire.model.DocumentModelRegistry;
 import dev.quire.server.http.HttpApi;
 import dev.quire.server.metrics.ServerMetrics;
+import dev.quire.sync.Remote;
+import dev.quire.sync.RemoteOptions;
+import dev.quire.sync.SyncApi;
+import dev.quire.sync.SyncManager;
+import dev.quire.sync.SyncStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Quire server: storage, a reactor and the HTTP API.
+ * A running Quire server: storage, a reactor, sync with other servers and the HTTP API.
  *
  * <pre>{@code
  * try (QuireServer server = QuireServer.start(ServerConfig.defaults().withHttp(Http.defaults().withPort(0)))) {
@@ -38,6 +43,8 @@ public final class QuireServer implements AutoCloseable {
   private final Reactor reactor;
   private final ServerMetrics metrics;
   private final HttpApi http;
+  private final SyncStore syncStore;
+  private final SyncManager sync;
   private final ReentrantLock stopLock = new ReentrantLock();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<DocumentModel> extraModels;
@@ -52,14 +59,55 @@ public final class QuireServer implements AutoCloseable {
     extraModels.forEach(builder::documentModel);
     storage.configure().accept(builder);
     this.reactor = builder.build();
+    SyncStore openedSyncStore = null;
+    SyncManager createdSync = null;
+    HttpApi startedHttp = null;
     try {
       storage.beforeServing().accept(reactor);
       this.metrics = new ServerMetrics(reactor.events());
       reactor.events().subscribe(QuireEvents.JOB_FAILED, QuireServer::logJobFailure);
-      this.http = new HttpApi(reactor, config, metrics, storage.checkpoints(), storage.rebuilders()).start();
+      openedSyncStore = storage.syncStore().get();
+      createdSync = new SyncManager(reactor, openedSyncStore);
+      configureRemotes(createdSync, config);
+      startedHttp = new HttpApi(reactor, config, metrics, storage.checkpoints(), storage.rebuilders(),
+          new SyncApi(createdSync)).start();
+      // Links start once this server answers, so two servers naming each other both come up.
+      createdSync.start();
     } catch (RuntimeException e) {
+      if (createdSync != null) {
+        createdSync.close();
+      }
+      if (startedHttp != null) {
+        startedHttp.stop(Duration.ofSeconds(1));
+      }
       reactor.close();
+      if (openedSyncStore != null) {
+        closeQuietly(openedSyncStore);
+      }
       throw e;
+    }
+    this.http = startedHttp;
+    this.syncStore = openedSyncStore;
+    this.sync = createdSync;
+  }
+
+  /** Adds the {@code --remote}s; see {@link ServerConfig.Sync}. */
+  private static void configureRemotes(SyncManager sync, ServerConfig config) {
+    RemoteOptions options = RemoteOptions.DEFAULTS.withBearerToken(config.security().authToken().orElse(null));
+    for (ServerConfig.RemoteSpec spec : config.sync().remotes()) {
+      Remote stored = sync.list().stream().filter(r -> r.name().equals(spec.name())).findFirst().orElse(null);
+      Remote wanted = new Remote(spec.name(), spec.url(), null, options);
+      if (stored != null && stored.url().equals(wanted.url())) {
+        log.info("sync remote {} -> {} (stored; resuming its cursors)", spec.name(), wanted.url());
+        continue;
+      }
+      if (stored != null) {
+        log.info("sync remote {} moved from {} to {}; starting over", spec.name(), stored.url(), wanted.url());
+        sync.remove(spec.name());
+      } else {
+        log.info("sync remote {} -> {} (new)", spec.name(), wanted.url());
+      }
+      sync.add(wanted.name(), wanted.url(), wanted.filter(), wanted.options());
     }
   }
 
@@ -112,6 +160,11 @@ public final class QuireServer implements AutoCloseable {
     return reactor;
   }
 
+  /** Replication with other servers ({@code /v1/sync}). */
+  public SyncManager sync() {
+    return sync;
+  }
+
   public ServerConfig config() {
     return config;
   }
@@ -139,9 +192,12 @@ public final class QuireServer implements AutoCloseable {
       }
       log.info("stopping: refusing new requests, finishing in-flight requests and jobs");
       Duration timeout = config.http().shutdownTimeout();
+      // Links first: they would otherwise keep writing into a closing reactor.
+      sync.close();
       http.stop(timeout);
       reactor.close();
       metrics.close();
+      closeQuietly(syncStore);
       closeQuietly(storage);
       log.info("stopped");
     } finally {

@@ -15,14 +15,21 @@ import java.util.Optional;
  * @param storage where operations and read models live
  * @param consistency how long reads and writes wait for read models
  * @param security who may write
+ * @param sync remotes to replicate with
  */
-public record ServerConfig(Http http, Storage storage, Consistency consistency, Security security) {
+public record ServerConfig(Http http, Storage storage, Consistency consistency, Security security, Sync sync) {
 
   public ServerConfig {
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(consistency, "consistency");
     Objects.requireNonNull(security, "security");
+    sync = sync == null ? Sync.none() : sync;
+  }
+
+  /** Without remotes configured at start (they can still be added over {@code /v1/sync/remotes}). */
+  public ServerConfig(Http http, Storage storage, Consistency consistency, Security security) {
+    this(http, storage, consistency, security, Sync.none());
   }
 
   /** Defaults: 127.0.0.1:8080, in-memory storage, 10 s wait, no auth. Meant for tests and embedding. */
@@ -31,19 +38,66 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
   }
 
   public ServerConfig withHttp(Http newHttp) {
-    return new ServerConfig(newHttp, storage, consistency, security);
+    return new ServerConfig(newHttp, storage, consistency, security, sync);
   }
 
   public ServerConfig withStorage(Storage newStorage) {
-    return new ServerConfig(http, newStorage, consistency, security);
+    return new ServerConfig(http, newStorage, consistency, security, sync);
   }
 
   public ServerConfig withConsistency(Consistency newConsistency) {
-    return new ServerConfig(http, storage, newConsistency, security);
+    return new ServerConfig(http, storage, newConsistency, security, sync);
   }
 
   public ServerConfig withSecurity(Security newSecurity) {
-    return new ServerConfig(http, storage, consistency, newSecurity);
+    return new ServerConfig(http, storage, consistency, newSecurity, sync);
+  }
+
+  public ServerConfig withSync(Sync newSync) {
+    return new ServerConfig(http, storage, consistency, security, newSync);
+  }
+
+  /**
+   * Remotes {@code quire serve --remote name=url} names. At start each is added unless a remote of
+   * that name is stored already with the same URL (then its cursors resume); a stored remote of that
+   * name with another URL is replaced and starts over from ordinal 0. Remotes replicate in both
+   * directions and send the server's own bearer token, if any.
+   */
+  public record Sync(List<RemoteSpec> remotes) {
+
+    public Sync {
+      remotes = remotes == null ? List.of() : List.copyOf(remotes);
+      long distinct = remotes.stream().map(RemoteSpec::name).distinct().count();
+      if (distinct != remotes.size()) {
+        throw new IllegalArgumentException("remote names must be unique, got " + remotes);
+      }
+    }
+
+    public static Sync none() {
+      return new Sync(List.of());
+    }
+  }
+
+  /** One {@code --remote name=url}. */
+  public record RemoteSpec(String name, String url) {
+
+    public RemoteSpec {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("remote name must not be empty");
+      }
+      if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+        throw new IllegalArgumentException("remote " + name + ": url must start with http:// or https://, got " + url);
+      }
+    }
+
+    /** Parses {@code name=url}. */
+    public static RemoteSpec parse(String text) {
+      int eq = text.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--remote must be name=url, got \"" + text + "\"");
+      }
+      return new RemoteSpec(text.substring(0, eq).trim(), text.substring(eq + 1).trim());
+    }
   }
 
   /**

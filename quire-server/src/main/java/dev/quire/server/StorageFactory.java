@@ -3,6 +3,8 @@ package dev.quire.server;
 import dev.quire.Reactor;
 import dev.quire.ReactorBuilder;
 import dev.quire.model.DocumentModelRegistry;
+import dev.quire.sync.InMemorySyncStore;
+import dev.quire.sync.SyncStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +35,8 @@ public final class StorageFactory {
    * how to rebuild the read models that can be rebuilt, and what to close after the reactor.
    *
    * @param dataDir the folder of the embedded database; null when none is used
+   * @param syncStore opens the store of sync's remotes, cursors and dead letters (in the database,
+   *     so they survive a restart); null: in memory
    */
   public record Storage(
       String description,
@@ -41,10 +45,18 @@ public final class StorageFactory {
       Consumer<Reactor> beforeServing,
       Map<String, LongSupplier> checkpoints,
       Map<String, Supplier<CompletableFuture<Void>>> rebuilders,
-      AutoCloseable resources) implements AutoCloseable {
+      AutoCloseable resources,
+      Supplier<SyncStore> syncStore) implements AutoCloseable {
+
+    public Storage(String description, Path dataDir, Consumer<ReactorBuilder> configure,
+        Consumer<Reactor> beforeServing, Map<String, LongSupplier> checkpoints,
+        Map<String, Supplier<CompletableFuture<Void>>> rebuilders, AutoCloseable resources) {
+      this(description, dataDir, configure, beforeServing, checkpoints, rebuilders, resources, null);
+    }
 
     public Storage {
       Objects.requireNonNull(description, "description");
+      syncStore = syncStore == null ? InMemorySyncStore::new : syncStore;
       configure = configure == null ? builder -> {} : configure;
       beforeServing = beforeServing == null ? reactor -> {} : beforeServing;
       checkpoints = checkpoints == null ? Map.of() : Map.copyOf(checkpoints);

@@ -165,7 +165,7 @@ final class RemoteLink implements Runnable {
     long after = store.cursor(remote.name(), SyncStore.Cursor.PULL);
     String query = "after=" + after + "&limit=" + remote.options().batchSize() + "&peer=" + enc(owner.nodeId())
         + "&filter=" + enc(MAPPER.writeValueAsString(remote.filter()));
-    FeedPage page = get("/sync/v1/feed?" + query, FeedPage.class);
+    FeedPage page = get(SyncApi.PREFIX + "/feed?" + query, FeedPage.class);
     if (!page.items().isEmpty()) {
       owner.emit(SyncEvents.SYNC_PENDING,
           new SyncEvents.SyncPending(remote.name(), SyncStore.Cursor.PULL, page.items().size()));
@@ -192,7 +192,7 @@ final class RemoteLink implements Runnable {
     if (!page.items().isEmpty()) {
       owner.emit(SyncEvents.SYNC_PENDING,
           new SyncEvents.SyncPending(remote.name(), SyncStore.Cursor.PUSH, page.items().size()));
-      PushResult result = post("/sync/v1/push", new PushRequest(owner.nodeId(), page.items(), page.last()),
+      PushResult result = post(SyncApi.PREFIX + "/push", new PushRequest(owner.nodeId(), page.items(), page.last()),
           PushResult.class);
       ack = Math.min(ack, result.ack());
     }
@@ -204,7 +204,7 @@ final class RemoteLink implements Runnable {
   }
 
   private String info() throws IOException, InterruptedException {
-    return get("/sync/v1/info", SyncInfo.class).nodeId();
+    return get(SyncApi.PREFIX + "/info", SyncInfo.class).nodeId();
   }
 
   private <T> T get(String path, Class<T> type) throws IOException, InterruptedException {
@@ -246,6 +246,6 @@ final class RemoteLink implements Runnable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  /** Body of {@code GET /sync/v1/info}. */
+  /** Body of {@code GET /v1/sync/info}. */
   record SyncInfo(String nodeId, long head) {}
 }

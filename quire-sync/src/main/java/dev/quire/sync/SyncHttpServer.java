@@ -1,61 +1,43 @@
 package dev.quire.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.quire.consistency.ConsistencyToken;
 import dev.quire.model.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sync endpoints over HTTP (JDK server, virtual threads), usable next to the main API or on
- * their own port:
- * <pre>
- * GET    /sync/v1/info                       {nodeId, head}
- * GET    /sync/v1/feed?after&amp;limit&amp;peer&amp;filter   a {@link FeedPage}
- * POST   /sync/v1/push                       {@link PushRequest} → {@link PushResult}
- * GET    /sync/v1/remotes                    statuses
- * POST   /sync/v1/remotes                    {name, url, filter, options}
- * DELETE /sync/v1/remotes/{name}
- * GET    /sync/v1/dead-letters
- * POST   /sync/v1/dead-letters/{id}/retry
- * DELETE /sync/v1/dead-letters/{id}
- * POST   /sync/v1/tokens/export              {token: local encoded token} → {crossToken}
- * GET    /sync/v1/tokens/await?token&amp;timeoutMs   → {token: local encoded token}
- * </pre>
- * Every route requires {@code Authorization: Bearer <token>} when a token is configured.
+ * The {@link SyncApi} endpoints on a bare JDK HTTP server, for a replica that does not run
+ * {@code quire serve} (embedding, and this module's tests). It only parses requests and writes
+ * answers; {@code quire serve} mounts the same {@link SyncApi} on its Javalin API under the same
+ * paths ({@link SyncApi#PREFIX}). Every route requires {@code Authorization: Bearer <token>} when a
+ * token is configured.
  */
 public final class SyncHttpServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SyncHttpServer.class);
   private static final ObjectMapper MAPPER = Json.mapper();
-  private static final Duration PUSH_TIMEOUT = Duration.ofSeconds(60);
 
-  private final SyncManager sync;
+  private final SyncApi api;
   private final String bearerToken;
   private final HttpServer server;
 
   private SyncHttpServer(SyncManager sync, String bind, int port, String bearerToken) throws IOException {
-    this.sync = sync;
+    this.api = new SyncApi(sync);
     this.bearerToken = bearerToken;
     this.server = HttpServer.create(new InetSocketAddress(bind, port), 64);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/sync/v1/", this::handle);
+    server.createContext(SyncApi.PREFIX + "/", this::handle);
     server.start();
   }
 
@@ -87,14 +69,13 @@ public final class SyncHttpServer implements AutoCloseable {
         }
       }
       String method = ex.getRequestMethod();
-      String path = ex.getRequestURI().getPath().substring("/sync/v1/".length());
+      String path = ex.getRequestURI().getPath().substring(SyncApi.PREFIX.length() + 1);
       Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-      String[] parts = path.split("/");
       try {
-        Object body = route(method, parts, q, ex.getRequestBody());
+        Object body = route(method, path.split("/"), q, ex.getRequestBody().readAllBytes());
         reply(ex, body == null ? 204 : 200, body);
       } catch (NoSuchElementException e) {
-        reply(ex, 404, Map.of("error", e.getMessage()));
+        reply(ex, 404, Map.of("error", String.valueOf(e.getMessage())));
       } catch (IllegalArgumentException e) {
         reply(ex, 400, Map.of("error", String.valueOf(e.getMessage())));
       } catch (TimeoutException e) {
@@ -106,64 +87,45 @@ public final class SyncHttpServer implements AutoCloseable {
     }
   }
 
-  private Object route(String method, String[] p, Map<String, String> q, InputStream body) throws Exception {
-    String head = p[0];
-    switch (method + " " + head + (p.length > 1 ? "/" + p.length : "")) {
-      case "GET info":
-        return Map.of("nodeId", sync.nodeId(), "head", sync.head());
-      case "GET feed": {
-        RemoteFilter filter = q.containsKey("filter") ? MAPPER.readValue(q.get("filter"), RemoteFilter.class)
-            : RemoteFilter.ALL;
-        return sync.feed(Long.parseLong(q.getOrDefault("after", "0")), Integer.parseInt(q.getOrDefault("limit", "500")),
-            q.get("peer"), filter);
+  private Object route(String method, String[] p, Map<String, String> q, byte[] body) throws Exception {
+    String shape = method + " " + p[0] + (p.length > 1 ? "/" + p.length : "");
+    return switch (shape) {
+      case "GET info" -> api.info();
+      case "GET feed" -> api.feed(q.get("after"), q.get("limit"), q.get("peer"), q.get("filter"));
+      case "POST push" -> api.push(body);
+      case "GET remotes" -> api.remotes();
+      case "POST remotes" -> api.addRemote(body);
+      case "DELETE remotes/2" -> {
+        api.removeRemote(p[1]);
+        yield null;
       }
-      case "POST push":
-        return sync.receive(MAPPER.readValue(body, PushRequest.class), PUSH_TIMEOUT);
-      case "GET remotes":
-        return sync.statuses();
-      case "POST remotes": {
-        JsonNode n = MAPPER.readTree(body);
-        RemoteFilter filter = n.hasNonNull("filter") ? MAPPER.treeToValue(n.get("filter"), RemoteFilter.class) : null;
-        RemoteOptions options = n.hasNonNull("options") ? MAPPER.treeToValue(n.get("options"), RemoteOptions.class) : null;
-        return sync.add(n.path("name").asText(), n.path("url").asText(), filter, options);
-      }
-      case "DELETE remotes/2":
-        sync.remove(p[1]);
-        return null;
-      case "GET dead-letters":
-        return sync.deadLetters();
-      case "POST dead-letters/3":
-        if (!"retry".equals(p[2])) {
-          throw new NoSuchElementException("No route");
+      case "GET dead-letters" -> api.deadLetters();
+      case "POST dead-letters/3" -> switch (p[2]) {
+        case "retry" -> api.retry(p[1]);
+        case "discard" -> {
+          api.discard(p[1]);
+          yield null;
         }
-        return Map.of("remaining", sync.retry(p[1], PUSH_TIMEOUT));
-      case "DELETE dead-letters/2":
-        sync.discard(p[1]);
-        return null;
-      case "POST tokens/2":
+        default -> throw noRoute(method, p);
+      };
+      case "POST tokens/2" -> {
         if (!"export".equals(p[1])) {
-          throw new NoSuchElementException("No route");
+          throw noRoute(method, p);
         }
-        return Map.of("crossToken", sync.exportToken(ConsistencyToken.decode(MAPPER.readTree(body).path("token").asText())));
-      case "GET tokens/2": {
-        if (!"await".equals(p[1])) {
-          throw new NoSuchElementException("No route");
-        }
-        long timeoutMs = Long.parseLong(q.getOrDefault("timeoutMs", "10000"));
-        try {
-          ConsistencyToken local = sync.awaitToken(q.get("token"), Duration.ofMillis(timeoutMs))
-              .get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
-          return Map.of("token", local.encode());
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof TimeoutException t) {
-            throw t;
-          }
-          throw e;
-        }
+        yield api.exportToken(body);
       }
-      default:
-        throw new NoSuchElementException("No sync route " + method + " /sync/v1/" + String.join("/", p));
-    }
+      case "GET tokens/2" -> {
+        if (!"await".equals(p[1])) {
+          throw noRoute(method, p);
+        }
+        yield api.awaitToken(q.get("token"), q.get("timeoutMs"));
+      }
+      default -> throw noRoute(method, p);
+    };
+  }
+
+  private static NoSuchElementException noRoute(String method, String[] p) {
+    return new NoSuchElementException("No sync route " + method + " " + SyncApi.PREFIX + "/" + String.join("/", p));
   }
 
   private static void reply(HttpExchange ex, int status, Object body) throws IOException {

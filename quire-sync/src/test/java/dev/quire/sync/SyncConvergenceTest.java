@@ -133,17 +133,18 @@ class SyncConvergenceTest {
 
       // Visible over the admin API; retry keeps failing (B still lacks the model), discard removes.
       HttpClient http = HttpClient.newHttpClient();
-      String listed = http.send(HttpRequest.newBuilder(URI.create(b.url() + "/sync/v1/dead-letters")).build(),
+      String listed = http.send(HttpRequest.newBuilder(URI.create(b.url() + "/v1/sync/dead-letters")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(listed).contains("UNKNOWN_MODEL").contains("poison");
       HttpResponse<String> retried = http.send(HttpRequest.newBuilder(
-              URI.create(b.url() + "/sync/v1/dead-letters/" + letters.get(0).id() + "/retry"))
+              URI.create(b.url() + "/v1/sync/dead-letters/" + letters.get(0).id() + "/retry"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(retried.statusCode()).isEqualTo(200);
       assertThat(b.sync.deadLetters()).hasSize(2);
       for (DeadLetter letter : letters) {
         HttpResponse<String> discarded = http.send(HttpRequest.newBuilder(
-                URI.create(b.url() + "/sync/v1/dead-letters/" + letter.id())).DELETE().build(),
+                URI.create(b.url() + "/v1/sync/dead-letters/" + letter.id() + "/discard"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(discarded.statusCode()).isEqualTo(204);
       }
@@ -170,7 +171,7 @@ class SyncConvergenceTest {
 
       // Over HTTP too.
       HttpResponse<String> awaited = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create(b.url() + "/sync/v1/tokens/await?timeoutMs=5000&token=" + cross)).build(),
+              URI.create(b.url() + "/v1/sync/tokens/await?timeoutMs=5000&token=" + cross)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(awaited.statusCode()).isEqualTo(200);
       assertThat(awaited.body()).contains("token");

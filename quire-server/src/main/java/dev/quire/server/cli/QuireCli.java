@@ -1,11 +1,14 @@
 package dev.quire.server.cli;
 
+import dev.quire.bench.BenchMain;
+import dev.quire.verify.VerifyMain;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code quire} command: {@code serve}, {@code migrate}, {@code status}, {@code rebuild}.
+ * The {@code quire} command: {@code serve}, {@code migrate}, {@code status}, {@code rebuild}, and
+ * {@code bench} (quire-bench's load/rebuild benchmarks) and {@code verify} (quire-verify's harness).
  * Every command answers {@code --help}; {@code quire --version} prints the version.
  */
 @Command(
@@ -34,6 +37,9 @@ public final class QuireCli implements Runnable {
   /** Runs the command line with the given output streams; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new QuireCli());
+    // Mounted here, not in @Command: they come from other modules with their own converters.
+    commandLine.addSubcommand("bench", BenchMain.commandLine());
+    commandLine.addSubcommand("verify", new CommandLine(new VerifyMain()));
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {

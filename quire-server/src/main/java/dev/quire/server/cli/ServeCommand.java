@@ -69,6 +69,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long a graceful stop waits for requests and jobs (default: ${DEFAULT-VALUE}).")
   Duration shutdownTimeout;
 
+  @Option(names = "--remote", paramLabel = "NAME=URL",
+      description = {"Another Quire server to replicate with, both ways (repeatable), e.g. --remote b=http://10.0.0.2:8080.",
+          "Remotes and their cursors are kept in the database: a restart resumes where it stopped.",
+          "Sends this server's --auth-token-file token, if any. More remotes: POST /v1/sync/remotes."})
+  List<String> remotes = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -85,6 +91,8 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  models:    " + String.join(", ", server.documentTypes()));
     out.println("  auth:      " + (config.security().authToken().isPresent()
         ? "bearer token required for writes and admin (" + authTokenFile + ")" : "off"));
+    out.println("  node id:   " + server.sync().nodeId());
+    server.sync().list().forEach(r -> out.println("  remote:    " + r.name() + " -> " + r.url()));
     out.println("  API docs:  " + server.url() + "/openapi.json");
     out.flush();
     server.awaitStopped();
@@ -97,7 +105,8 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig.Security security = authTokenFile == null
         ? ServerConfig.Security.open()
         : new ServerConfig.Security(Optional.of(readToken(authTokenFile)));
-    return new ServerConfig(http, storage, ServerConfig.Consistency.withDefault(defaultWaitTimeout), security);
+    ServerConfig.Sync sync = new ServerConfig.Sync(remotes.stream().map(ServerConfig.RemoteSpec::parse).toList());
+    return new ServerConfig(http, storage, ServerConfig.Consistency.withDefault(defaultWaitTimeout), security, sync);
   }
 
   static String readToken(Path file) throws IOException {

@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * Optional bearer-token check for writes and admin calls. Reads, health, metrics and the OpenAPI
+ * Optional bearer-token check for writes, admin calls and sync ({@code /v1/sync/...}). Reads, health, metrics and the OpenAPI
  * document stay open. Tokens are compared in constant time ({@link MessageDigest#isEqual}) so the
  * answer time does not reveal how much of a guess was right.
  */
@@ -41,7 +41,8 @@ final class BearerAuth {
   }
 
   static boolean needsToken(String method, String path) {
-    if (path.startsWith("/v1/read-models")) {
+    // Sync moves every document and administers remotes: all of it is privileged.
+    if (path.startsWith("/v1/read-models") || path.startsWith("/v1/sync/")) {
       return true;
     }
     boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");

@@ -3,11 +3,13 @@ package dev.quire.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.event.EventBus;
+import dev.quire.event.EventType;
 import dev.quire.event.QuireEvents;
 import dev.quire.event.Subscription;
 import dev.quire.model.Json;
 import dev.quire.model.OperationWithContext;
 import dev.quire.store.OperationStore;
+import dev.quire.sync.SyncEvents;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
@@ -22,12 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * GET /v1/events: Server-Sent Events of OPERATION_WRITTEN, OPERATIONS_READY, JOB_FAILED and
- * READ_MODEL_FAILED, filtered by {@code documentId} and {@code type}.
+ * READ_MODEL_FAILED, and sync's SYNC_PENDING, SYNC_SUCCEEDED, SYNC_FAILED, DEAD_LETTER_ADDED and
+ * CONNECTION_STATE_CHANGED ({@link SyncEvents}, the event record as JSON), filtered by
+ * {@code documentId} and {@code type}. Sync events that concern no single document are sent only
+ * to streams without a {@code documentId} filter.
  *
  * <p>OPERATION_WRITTEN events are read from the operation store by ordinal, never from the bus
  * directly: the bus only wakes the stream up. Each carries its ordinal as the SSE {@code id}, so a
@@ -45,7 +51,9 @@ public final class EventStream {
 
   public static final Set<String> TYPES = Set.of(
       QuireEvents.OPERATION_WRITTEN.name(), QuireEvents.OPERATIONS_READY.name(),
-      QuireEvents.JOB_FAILED.name(), QuireEvents.READ_MODEL_FAILED.name());
+      QuireEvents.JOB_FAILED.name(), QuireEvents.READ_MODEL_FAILED.name(),
+      SyncEvents.SYNC_PENDING.name(), SyncEvents.SYNC_SUCCEEDED.name(), SyncEvents.SYNC_FAILED.name(),
+      SyncEvents.DEAD_LETTER_ADDED.name(), SyncEvents.CONNECTION_STATE_CHANGED.name());
 
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
   private static final int QUEUE_CAPACITY = 10_000;
@@ -226,7 +234,24 @@ public final class EventStream {
           }
         }));
       }
+      syncEvent(subscriptions, SyncEvents.SYNC_PENDING, e -> null);
+      syncEvent(subscriptions, SyncEvents.SYNC_SUCCEEDED, e -> null);
+      syncEvent(subscriptions, SyncEvents.SYNC_FAILED, e -> null);
+      syncEvent(subscriptions, SyncEvents.CONNECTION_STATE_CHANGED, e -> null);
+      syncEvent(subscriptions, SyncEvents.DEAD_LETTER_ADDED, e -> e.deadLetter().documentId());
       return subscriptions;
+    }
+
+    /** Forwards a live-only sync event; {@code documentOf} names its document (null: none). */
+    private <T> void syncEvent(List<Subscription> subscriptions, EventType<T> type, Function<T, String> documentOf) {
+      if (!types.contains(type.name())) {
+        return;
+      }
+      subscriptions.add(bus.subscribe(type, event -> {
+        if (documentId == null || documentId.equals(documentOf.apply(event))) {
+          offer(new Send(type.name(), Json.mapper().valueToTree(event)));
+        }
+      }));
     }
 
     void close() {

@@ -5,6 +5,7 @@ import dev.quire.model.DocumentModel;
 import dev.quire.model.Json;
 import dev.quire.server.ServerConfig;
 import dev.quire.server.metrics.ServerMetrics;
+import dev.quire.sync.SyncApi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -65,6 +66,14 @@ public final class HttpApi {
    */
   public HttpApi(Reactor reactor, ServerConfig config, ServerMetrics metrics, Map<String, LongSupplier> checkpoints,
       Map<String, Supplier<CompletableFuture<Void>>> rebuilders) {
+    this(reactor, config, metrics, checkpoints, rebuilders, null);
+  }
+
+  /**
+   * @param sync the sync endpoints to mount under {@code /v1/sync}; null for none
+   */
+  public HttpApi(Reactor reactor, ServerConfig config, ServerMetrics metrics, Map<String, LongSupplier> checkpoints,
+      Map<String, Supplier<CompletableFuture<Void>>> rebuilders, SyncApi sync) {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -120,6 +129,21 @@ public final class HttpApi {
     route(HandlerType.GET, "/health/ready", health::ready);
     route(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     route(HandlerType.GET, "/openapi.json", ctx -> ctx.contentType(Responses.JSON).result(openApi));
+    if (sync != null) {
+      SyncHandlers s = new SyncHandlers(sync, config.http().maxBodyBytes());
+      String p = SyncApi.PREFIX;
+      route(HandlerType.GET, p + "/info", s::info);
+      route(HandlerType.GET, p + "/feed", s::feed);
+      route(HandlerType.POST, p + "/push", s::push);
+      route(HandlerType.GET, p + "/remotes", s::remotes);
+      route(HandlerType.POST, p + "/remotes", s::addRemote);
+      route(HandlerType.DELETE, p + "/remotes/{name}", s::removeRemote);
+      route(HandlerType.GET, p + "/dead-letters", s::deadLetters);
+      route(HandlerType.POST, p + "/dead-letters/{id}/retry", s::retry);
+      route(HandlerType.POST, p + "/dead-letters/{id}/discard", s::discard);
+      route(HandlerType.POST, p + "/tokens/export", s::exportToken);
+      route(HandlerType.GET, p + "/tokens/await", s::awaitToken);
+    }
 
 
     registerGauges();

@@ -8,6 +8,7 @@ import dev.quire.Reactor;
 import dev.quire.job.JobInfo;
 import dev.quire.job.JobStatus;
 import dev.quire.model.DocumentModel;
+import dev.quire.model.DocumentNotFoundException;
 import dev.quire.model.Json;
 import dev.quire.model.Scopes;
 import dev.quire.readmodel.ReadOptions;
@@ -16,6 +17,7 @@ import dev.quire.view.ViewFilter;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,9 +143,30 @@ final class WriteHandlers {
         return CompletableFuture.completedFuture(completed(ctx, done, NullNode.getInstance()));
       }
       ReadOptions read = ReadOptions.after(done.tokenOrEmpty(), wait.timeout());
+      // The write succeeded; a concurrent delete may have removed the document since. That is not
+      // this request's failure: answer 200 with the job and a null document rather than 404.
       return reactor.get(done.documentId(), ViewFilter.branch(branch), read)
-          .thenApply(document -> completed(ctx, done, Wire.document(document)));
+          .handle((document, error) -> {
+            if (error == null) {
+              return completed(ctx, done, Wire.document(document));
+            }
+            if (unwrap(error) instanceof DocumentNotFoundException) {
+              log.debug("write succeeded but its document is gone (deleted meanwhile) jobId={} documentId={}",
+                  done.id(), done.documentId());
+              return completed(ctx, done, NullNode.getInstance());
+            }
+            throw error instanceof CompletionException c ? c : new CompletionException(error);
+          });
     }).thenAccept(ignored -> {});
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable current = error;
+    while ((current instanceof CompletionException || current instanceof java.util.concurrent.ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
   }
 
   private static void accepted(Context ctx, JobInfo job) {

@@ -55,6 +55,38 @@ class QuireCliTest {
   }
 
   @Test
+  void benchAndVerify_areMounted_withTheirSubcommandsAndOptions() {
+    assertThat(quire("--help").out()).contains("bench", "verify");
+    Run bench = quire("bench", "--help");
+    assertThat(bench.code()).isZero();
+    assertThat(bench.out()).contains("Usage: quire bench", "load", "rebuild");
+    Run load = quire("bench", "load", "--help");
+    assertThat(load.code()).isZero();
+    assertThat(load.out()).contains("Usage: quire bench load", "--duration");
+    Run verify = quire("verify", "--help");
+    assertThat(verify.code()).isZero();
+    assertThat(verify.out()).contains("Usage: quire verify", "--storage", "--duration");
+    assertThat(quire("bench", "load", "--duration", "soon").code()).isEqualTo(2);
+  }
+
+  @Test
+  void serveRemotes_becomeTheSyncConfig_andBadOnesAreRefused() throws Exception {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--remote", "b=http://127.0.0.1:18082", "--remote", "c=https://c.example:443/");
+    assertThat(serve.config().sync().remotes()).containsExactly(
+        new ServerConfig.RemoteSpec("b", "http://127.0.0.1:18082"),
+        new ServerConfig.RemoteSpec("c", "https://c.example:443/"));
+    assertThat(quire("serve", "--help").out()).contains("--remote");
+
+    Run noName = quire("serve", "--database", "memory", "--port", "0", "--remote", "http://x:1");
+    assertThat(noName.code()).isEqualTo(1);
+    assertThat(noName.err()).contains("name=url");
+    Run twice = quire("serve", "--database", "memory", "--port", "0", "--remote", "b=http://x:1", "--remote", "b=http://y:1");
+    assertThat(twice.code()).isEqualTo(1);
+    assertThat(twice.err()).contains("unique");
+  }
+
+  @Test
   void badOption_isAUsageError() {
     Run run = quire("serve", "--port", "eighty");
     assertThat(run.code()).isEqualTo(2);

@@ -85,6 +85,7 @@ class OpenApiContractTest {
   void everyOperation_answersDocumentedStatusesAndShapes() throws Exception {
     String far = ConsistencyToken.of(Instant.now(), List.of(new ConsistencyCoordinate("oa-1", "global", "main", 500))).encode();
     String set = "{\"actions\":[{\"type\":\"SET\",\"input\":{\"path\":\"/a\",\"value\":1}}]}";
+    String cross = client.post("/v1/sync/tokens/export", "{\"token\":\"" + far + "\"}").json().path("crossToken").asText();
     List<Probe> probes = List.of(
         new Probe("createDocument", "POST", "/v1/documents", "{\"documentType\":\"quire/json\"}"),
         new Probe("createDocument", "POST", "/v1/documents?wait=true", "{\"documentType\":\"quire/json\",\"name\":\"n\"}"),
@@ -131,7 +132,25 @@ class OpenApiContractTest {
         new Probe("live", "GET", "/health/live", null),
         new Probe("ready", "GET", "/health/ready", null),
         new Probe("metrics", "GET", "/metrics", null),
-        new Probe("openApi", "GET", "/openapi.json", null));
+        new Probe("openApi", "GET", "/openapi.json", null),
+        new Probe("syncInfo", "GET", "/v1/sync/info", null),
+        new Probe("syncFeed", "GET", "/v1/sync/feed?after=0&limit=2", null),
+        new Probe("syncFeed", "GET", "/v1/sync/feed?after=soon", null),
+        new Probe("syncPush", "POST", "/v1/sync/push", "{\"nodeId\":\"peer-oa\",\"items\":[],\"last\":0}"),
+        new Probe("syncPush", "POST", "/v1/sync/push", "{not json"),
+        new Probe("addRemote", "POST", "/v1/sync/remotes",
+            "{\"name\":\"oa-remote\",\"url\":\"http://127.0.0.1:9\",\"options\":{\"direction\":\"PULL\",\"pollInterval\":60}}"),
+        new Probe("addRemote", "POST", "/v1/sync/remotes", "{\"name\":\"oa-remote\",\"url\":\"http://127.0.0.1:9\"}"),
+        new Probe("listRemotes", "GET", "/v1/sync/remotes", null),
+        new Probe("removeRemote", "DELETE", "/v1/sync/remotes/oa-remote", null),
+        new Probe("removeRemote", "DELETE", "/v1/sync/remotes/oa-remote", null),
+        new Probe("listDeadLetters", "GET", "/v1/sync/dead-letters", null),
+        new Probe("retryDeadLetter", "POST", "/v1/sync/dead-letters/missing/retry", null),
+        new Probe("discardDeadLetter", "POST", "/v1/sync/dead-letters/missing/discard", null),
+        new Probe("exportToken", "POST", "/v1/sync/tokens/export", "{\"token\":\"" + far + "\"}"),
+        new Probe("exportToken", "POST", "/v1/sync/tokens/export", "{\"token\":\"\"}"),
+        new Probe("awaitToken", "GET", "/v1/sync/tokens/await?timeoutMs=20&token=" + cross, null),
+        new Probe("awaitToken", "GET", "/v1/sync/tokens/await", null));
 
     Set<String> exercised = new LinkedHashSet<>();
     List<String> errors = new ArrayList<>();
