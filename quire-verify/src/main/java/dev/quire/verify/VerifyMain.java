@@ -129,7 +129,12 @@ public final class VerifyMain implements Callable<Integer> {
     try (Target target = target()) {
       result = Verification.run(target, options);
     }
-    String command = "quire verify " + String.join(" ", spec.commandLine().getParseResult().originalArgs().stream()
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    // Mounted under `quire`, the parse result's arguments start with the subcommand's own name.
+    if (!args.isEmpty() && args.get(0).equals("verify")) {
+      args = args.subList(1, args.size());
+    }
+    String command = "quire verify " + String.join(" ", args.stream()
         .map(arg -> arg.contains(" ") ? "\"" + arg + "\"" : arg).toList());
     String section = MarkdownReport.render(result, title != null ? title : defaultTitle(), command, machine());
     out.println(section);
