@@ -48,7 +48,7 @@ final class Feed {
       byStream.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(op);
     }
     Set<String> collection = filter.collection() == null ? null : collectionMembers(filter.collection());
-    List<WireOperation> items = new ArrayList<>();
+    List<WireOperation> candidates = new ArrayList<>();
     for (Map.Entry<StreamKey, List<OperationWithContext>> entry : byStream.entrySet()) {
       StreamKey key = entry.getKey();
       OperationWithContext first = entry.getValue().get(0);
@@ -56,24 +56,50 @@ final class Feed {
         continue;
       }
       Map<String, Long> ordinals = new HashMap<>();
-      entry.getValue().forEach(op -> ordinals.put(op.operation().id(), op.ordinal()));
-      List<Operation> effective = EffectiveHistory.of(readAll(store, key));
-      String streamKey = key.documentId() + "|" + key.scope() + "|" + key.branch();
+      long lowest = Long.MAX_VALUE;
+      for (OperationWithContext op : entry.getValue()) {
+        ordinals.put(op.operation().id(), op.ordinal());
+        lowest = Math.min(lowest, op.operation().index());
+      }
+      List<Operation> effective = effectiveFrom(store, key, lowest);
       for (int i = 0; i < effective.size(); i++) {
         Operation op = effective.get(i);
         Long ordinal = ordinals.get(op.id());
         if (ordinal == null) {
           continue;
         }
-        if (peerNodeId != null && syncStore.receivedFrom(streamKey, op.action().id(), peerNodeId)) {
-          continue;
-        }
         String base = i == 0 ? null : effective.get(i - 1).action().id();
-        items.add(new WireOperation(key.documentId(), first.documentType(), key.scope(), key.branch(), ordinal, base,
-            op.action(), op.hash(), syncStore.nodeId()));
+        candidates.add(new WireOperation(key.documentId(), first.documentType(), key.scope(), key.branch(), ordinal,
+            base, op.action(), op.hash(), syncStore.nodeId()));
+      }
+    }
+    List<WireOperation> items = candidates;
+    if (peerNodeId != null && !candidates.isEmpty()) {
+      Set<SyncStore.Received> echoes = syncStore.receivedFrom(peerNodeId, candidates.stream()
+          .map(op -> new SyncStore.Received(op.streamKey(), op.action().id())).toList());
+      if (!echoes.isEmpty()) {
+        items = candidates.stream()
+            .filter(op -> !echoes.contains(new SyncStore.Received(op.streamKey(), op.action().id()))).toList();
       }
     }
     return new FeedPage(syncStore.nodeId(), items, last, head);
+  }
+
+  /**
+   * The stream's effective history, enough of it to place every operation from index {@code lowest}
+   * on: without merges (no {@code skip} from {@code lowest - 1} to the head) that is the raw tail
+   * from {@code lowest - 1}, which gives each operation its base; otherwise the whole history, since
+   * a skip may reach back any distance. Reading the tail keeps a page's cost independent of how long
+   * its documents' histories are.
+   */
+  private static List<Operation> effectiveFrom(OperationStore store, StreamKey key, long lowest) {
+    if (lowest > 0) {
+      List<Operation> tail = readFrom(store, key, lowest - 1);
+      if (tail.stream().noneMatch(op -> op.skip() > 0) && !tail.isEmpty() && tail.get(0).index() == lowest - 1) {
+        return tail;
+      }
+    }
+    return EffectiveHistory.of(readFrom(store, key, 0));
   }
 
   private static boolean matches(RemoteFilter filter, Set<String> collection, StreamKey key) {
@@ -96,11 +122,12 @@ final class Feed {
     return new CollectionMembers(reactor, driveId).snapshot();
   }
 
-  private static List<Operation> readAll(OperationStore store, StreamKey key) {
+  /** Raw operations of {@code key} from index {@code fromIndex} to the head. */
+  private static List<Operation> readFrom(OperationStore store, StreamKey key, long fromIndex) {
     List<Operation> all = new ArrayList<>();
     PageRequest request = PageRequest.first(PageRequest.MAX_LIMIT);
     while (true) {
-      Page<Operation> page = store.getSince(key, -1, OperationFilter.NONE, request);
+      Page<Operation> page = store.getSince(key, fromIndex - 1, OperationFilter.NONE, request);
       all.addAll(page.items());
       if (page.nextCursor().isEmpty()) {
         return all;

@@ -1,6 +1,8 @@
 package dev.quire.sync;
 
 import dev.quire.model.Ids;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,13 +66,19 @@ public final class InMemorySyncStore implements SyncStore {
   }
 
   @Override
-  public void recordReceived(String streamKey, String actionId, String peerNodeId) {
-    received.add(streamKey + "|" + actionId + "|" + peerNodeId);
+  public void recordReceived(String peerNodeId, Collection<Received> operations) {
+    operations.forEach(op -> received.add(key(peerNodeId, op)));
   }
 
   @Override
-  public boolean receivedFrom(String streamKey, String actionId, String peerNodeId) {
-    return received.contains(streamKey + "|" + actionId + "|" + peerNodeId);
+  public Set<Received> receivedFrom(String peerNodeId, Collection<Received> candidates) {
+    Set<Received> found = new HashSet<>();
+    candidates.stream().filter(op -> received.contains(key(peerNodeId, op))).forEach(found::add);
+    return found;
+  }
+
+  private static String key(String peerNodeId, Received op) {
+    return op.streamKey() + "|" + op.actionId() + "|" + peerNodeId;
   }
 
   @Override

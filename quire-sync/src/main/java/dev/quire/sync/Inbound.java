@@ -72,6 +72,7 @@ final class Inbound {
     List<Submitted> submitted = new ArrayList<>();
     Map<String, String> lastJobOfDocument = new HashMap<>();
     int deadLettered = 0;
+    List<List<WireOperation>> toApply = new ArrayList<>();
     for (List<WireOperation> segment : segments) {
       WireOperation first = segment.get(0);
       if (blockedStreams.contains(first.streamKey()) || blockedDocuments.contains(first.documentId() + "|" + first.branch())) {
@@ -80,10 +81,14 @@ final class Inbound {
         deadLettered += segment.size();
         continue;
       }
-      for (WireOperation op : segment) {
-        // Before the job: once the operation is visible here it must already be known as the peer's.
-        store.recordReceived(op.streamKey(), op.action().id(), peerNodeId);
-      }
+      toApply.add(segment);
+    }
+    // Before the jobs, in one write: once an operation is visible here it must already be known as
+    // the peer's, or a push running meanwhile could send it back.
+    store.recordReceived(peerNodeId, toApply.stream().flatMap(List::stream)
+        .map(op -> new SyncStore.Received(op.streamKey(), op.action().id())).toList());
+    for (List<WireOperation> segment : toApply) {
+      WireOperation first = segment.get(0);
       List<Action> actions = segment.stream().map(WireOperation::action).toList();
       Map<String, String> hashes = new HashMap<>();
       segment.forEach(op -> {

@@ -13,14 +13,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A {@link SyncStore} in the server's database (SQLite or PostgreSQL, tables {@code quire_sync_*}
  * of quire-jdbc's migration V3), so remotes, cursors, echo records and dead letters survive a
- * restart. Every write is one auto-committed statement, durable when the method returns. Does not
+ * restart. Every write is one transaction, durable when the method returns. Does not
  * own the database: {@link #close()} leaves it open.
  *
  * <p>Concurrency: thread-safe; each call takes its own pooled connection. The node id is created
@@ -90,15 +93,57 @@ public final class JdbcSyncStore implements SyncStore {
   }
 
   @Override
-  public void recordReceived(String streamKey, String actionId, String peerNodeId) {
-    update("INSERT INTO quire_sync_received (stream_key, action_id, peer) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        streamKey, actionId, peerNodeId);
+  public void recordReceived(String peerNodeId, Collection<Received> operations) {
+    if (operations.isEmpty()) {
+      return;
+    }
+    String sql = "INSERT INTO quire_sync_received (stream_key, action_id, peer) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    try (Connection c = database.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        for (Received op : operations) {
+          s.setString(1, op.streamKey());
+          s.setString(2, op.actionId());
+          s.setString(3, peerNodeId);
+          s.addBatch();
+        }
+        s.executeBatch();
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure(sql, e);
+    }
   }
 
   @Override
-  public boolean receivedFrom(String streamKey, String actionId, String peerNodeId) {
-    return !query("SELECT 1 FROM quire_sync_received WHERE stream_key = ? AND action_id = ? AND peer = ?",
-        rs -> 1, streamKey, actionId, peerNodeId).isEmpty();
+  public Set<Received> receivedFrom(String peerNodeId, Collection<Received> candidates) {
+    Set<Received> found = new HashSet<>();
+    if (candidates.isEmpty()) {
+      return found;
+    }
+    // One connection and one prepared statement for the page: the key is the primary key, so each
+    // probe is an index lookup; an IN list of row values would need dialect-specific SQL.
+    String sql = "SELECT 1 FROM quire_sync_received WHERE stream_key = ? AND action_id = ? AND peer = ?";
+    try (Connection c = database.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(3, peerNodeId);
+      for (Received op : candidates) {
+        s.setString(1, op.streamKey());
+        s.setString(2, op.actionId());
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next()) {
+            found.add(op);
+          }
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw failure(sql, e);
+    }
   }
 
   @Override

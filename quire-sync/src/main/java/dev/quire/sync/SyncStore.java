@@ -1,7 +1,9 @@
 package dev.quire.sync;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What sync keeps across restarts: the node id, remotes, cursors per remote and direction, where
@@ -27,10 +29,14 @@ public interface SyncStore extends AutoCloseable {
 
   void setCursor(String remote, Cursor cursor, long ordinal);
 
-  /** Records that {@code actionId} of a stream arrived from node {@code peerNodeId}. */
-  void recordReceived(String streamKey, String actionId, String peerNodeId);
+  /** One operation of a stream, by its action id: what echo suppression remembers. */
+  record Received(String streamKey, String actionId) {}
 
-  boolean receivedFrom(String streamKey, String actionId, String peerNodeId);
+  /** Records, in one durable write, that {@code operations} arrived from node {@code peerNodeId}. */
+  void recordReceived(String peerNodeId, Collection<Received> operations);
+
+  /** Which of {@code candidates} arrived from node {@code peerNodeId}. */
+  Set<Received> receivedFrom(String peerNodeId, Collection<Received> candidates);
 
   void addDeadLetter(DeadLetter letter);
 

@@ -71,11 +71,14 @@ abstract class JdbcSyncStoreContract {
   void receivedRecords_areIdempotent_andPerPeer() {
     try (QuireDatabase db = QuireDatabase.open(url())) {
       JdbcSyncStore store = new JdbcSyncStore(db);
-      store.recordReceived("doc|global|main", "act-1", "peer-a");
-      store.recordReceived("doc|global|main", "act-1", "peer-a");
-      assertThat(store.receivedFrom("doc|global|main", "act-1", "peer-a")).isTrue();
-      assertThat(store.receivedFrom("doc|global|main", "act-1", "peer-b")).isFalse();
-      assertThat(store.receivedFrom("doc|global|main", "act-2", "peer-a")).isFalse();
+      SyncStore.Received act1 = new SyncStore.Received("doc|global|main", "act-1");
+      SyncStore.Received act2 = new SyncStore.Received("doc|global|main", "act-2");
+      SyncStore.Received act3 = new SyncStore.Received("doc|global|main", "act-3");
+      store.recordReceived("peer-a", List.of(act1, act3));
+      store.recordReceived("peer-a", List.of(act1));
+      assertThat(store.receivedFrom("peer-a", List.of(act1, act2, act3))).containsExactlyInAnyOrder(act1, act3);
+      assertThat(store.receivedFrom("peer-b", List.of(act1, act2, act3))).isEmpty();
+      assertThat(store.receivedFrom("peer-a", List.of())).isEmpty();
     }
   }
 

@@ -54,6 +54,15 @@ class SyncConvergenceTest {
       assertThat(state.path("x").asInt()).isEqualTo(3);
       assertThat(state.path("y").asInt()).isEqualTo(1);
       assertThat(state.path("z").asInt()).isEqualTo(2);
+
+      // Writes after the merge: each side places them behind the merged suffix (whose first
+      // operation carries the skip), and both agree on where.
+      a.set(doc, "after", 1);
+      b.set(doc, "after", 2);
+      Eventually.await("identical histories after the merge", WAIT,
+          () -> a.effectiveActionIds(doc, "global").equals(b.effectiveActionIds(doc, "global"))
+              && a.effectiveActionIds(doc, "global").size() == 8);
+      Eventually.await("identical states after the merge", WAIT, () -> a.globalState(doc).equals(b.globalState(doc)));
       assertThat(b.sync.deadLetters()).isEmpty();
       assertThat(a.sync.deadLetters()).isEmpty();
     }
