@@ -1,5 +1,8 @@
 package dev.quire.bench;
 
+import dev.quire.bench.http.HttpLoadBenchmark;
+import dev.quire.bench.http.HttpLoadConfig;
+import dev.quire.bench.http.HttpLoadResult;
 import dev.quire.bench.load.LatencySummary;
 import dev.quire.bench.load.LoadBenchmark;
 import dev.quire.bench.load.LoadConfig;
@@ -9,6 +12,7 @@ import dev.quire.bench.load.RebuildConfig;
 import dev.quire.bench.load.RebuildResult;
 import dev.quire.bench.load.StorageSpec;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Command line of the end-to-end benchmarks ({@code load}, {@code rebuild}); JMH micro-benchmarks
+ * Command line of the end-to-end benchmarks ({@code load}, {@code rebuild}, {@code http}); JMH micro-benchmarks
  * run through {@code org.openjdk.jmh.Main} instead.
  *
  * <pre>
@@ -27,13 +31,15 @@ import picocli.CommandLine.Option;
  *     --storage memory --documents 1000 --clients 64 --duration 30s --warmup 5s
  * java -cp quire-bench/target/benchmarks.jar dev.quire.bench.BenchMain rebuild \
  *     --operations 1000000 --documents 100000 --storage sqlite-normal
+ * quire bench http --url http://127.0.0.1:8080 --duration 20s --server-pid $(pgrep -f 'quire.jar serve')
  * </pre>
  *
  * The server CLI can mount {@link #commandLine()} as its {@code bench} subcommand.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "End-to-end Quire benchmarks: load (throughput and latency) and rebuild.",
-    subcommands = {BenchMain.Load.class, BenchMain.Rebuild.class})
+    description = "End-to-end Quire benchmarks: load (throughput and latency, in-process), http (the same "
+        + "against a running server) and rebuild.",
+    subcommands = {BenchMain.Load.class, BenchMain.Rebuild.class, BenchMain.Http.class, ReplicationCommand.class})
 public final class BenchMain implements Runnable {
 
   @CommandLine.Spec
@@ -219,6 +225,114 @@ public final class BenchMain implements Runnable {
           result.peakRssBytes() >> 20, out.resolve(stem + ".json"));
       printer.flush();
       return 0;
+    }
+  }
+
+  /** {@code bench http}: the load benchmark against a running {@code quire serve}. */
+  @Command(name = "http", mixinStandardHelpOptions = true,
+      description = "End-to-end load over HTTP against a running server: jobs/s to READ_READY (write with "
+          + "wait=true), then a read with the job's consistency token; latency percentiles.")
+  public static final class Http implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", required = true, description = "The server, e.g. http://127.0.0.1:8080.")
+    URI url;
+
+    @Option(names = {"-d", "--documents"}, description = "Documents written to (D), default ${DEFAULT-VALUE}.")
+    int documents = 1000;
+
+    @Option(names = {"-c", "--clients"}, description = "Concurrent clients (C) in closed loop, default ${DEFAULT-VALUE}.")
+    int clients = 64;
+
+    @Option(names = {"-b", "--batch"}, description = "Actions per job, default ${DEFAULT-VALUE} (one action per job).")
+    int batch = 1;
+
+    @Option(names = "--mode", description = "closed (saturation) or open (fixed rate), default ${DEFAULT-VALUE}.")
+    String mode = "closed";
+
+    @Option(names = "--rate", description = "Jobs per second of an open-loop run.")
+    double rate;
+
+    @Option(names = "--warmup", description = "Warm-up before measuring (e.g. 5s), default ${DEFAULT-VALUE}.")
+    Duration warmup = Duration.ofSeconds(5);
+
+    @Option(names = "--duration", description = "Measured time (e.g. 30s), default ${DEFAULT-VALUE}.")
+    Duration duration = Duration.ofSeconds(20);
+
+    @Option(names = {"-n", "--jobs"},
+        description = "Run exactly this many measured jobs instead of for --duration.")
+    Long jobs;
+
+    @Option(names = "--auth-token", description = "Bearer token for the writes, when the server was started "
+        + "with --auth-token-file.")
+    String authToken;
+
+    @Option(names = "--server-pid", description = "The server's process id: reports its CPU time per job and "
+        + "peak RSS from /proc (Linux).")
+    Long serverPid;
+
+    @Option(names = "--out", description = "Folder for <name>.json and <name>.png, default ${DEFAULT-VALUE}.")
+    Path out = Path.of("docs", "bench");
+
+    @Option(names = "--name", description = "File name stem; default derived from the settings.")
+    String name;
+
+    @Option(names = "--no-progress", description = "Do not print the live progress line on stderr.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+      LoadConfig.Mode loopMode = LoadConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+      String stem = name != null ? name : "http-" + loopMode.name().toLowerCase(Locale.ROOT)
+          + (loopMode == LoadConfig.Mode.OPEN ? "-" + Math.round(rate) : "-c" + clients) + "-b" + batch;
+      HttpLoadConfig config = new HttpLoadConfig(url, documents, clients, loopMode, rate, batch, warmup,
+          jobs == null ? duration : null, jobs == null ? 0 : jobs, authToken, serverPid, out, stem, !noProgress);
+      HttpLoadResult result = HttpLoadBenchmark.run(config);
+      print(spec.commandLine().getOut(), result, out);
+      return 0;
+    }
+
+    public static void print(PrintWriter out, HttpLoadResult result, Path folder) {
+      HttpLoadResult.Settings s = result.settings();
+      out.printf(Locale.ROOT, "http: %s, %s loop%s, %d documents, %d action(s)/job, %.1f s measured%n",
+          s.url(), s.mode(), s.mode().equals("open")
+              ? String.format(Locale.ROOT, " at %,.0f jobs/s", s.targetJobsPerSecond())
+              : ", " + s.clients() + " clients",
+          s.documents(), s.actionsPerJob(), result.measuredSeconds());
+      HttpLoadResult.Throughput t = result.throughput();
+      out.printf(Locale.ROOT, "  jobs/s:  offered %,.0f  READ_READY %,.0f%n",
+          t.offeredJobsPerSecond(), t.jobsPerSecondReadReady());
+      out.printf(Locale.ROOT, "  ops/s:   READ_READY %,.0f%n", t.operationsPerSecondReadReady());
+      out.printf(Locale.ROOT, "  %-22s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "count", "p50", "p90", "p99",
+          "p99.9", "max");
+      for (Map.Entry<String, LatencySummary> entry : result.latencyMs().entrySet()) {
+        LatencySummary l = entry.getValue();
+        out.printf(Locale.ROOT, "  %-22s %9d %9.3f %9.3f %9.3f %9.3f %9.3f%n", entry.getKey(), l.count(), l.p50(),
+            l.p90(), l.p99(), l.p999(), l.max());
+      }
+      HttpLoadResult.Counts c = result.counts();
+      out.printf(Locale.ROOT, "  jobs: submitted %,d, READ_READY %,d, failed %,d; reads %,d (%d failed)%n",
+          c.jobsSubmitted(), c.jobsReadReady(), c.jobsFailed(), c.reads(), c.readsFailed());
+      HttpLoadResult.Resources r = result.resources();
+      if (r.serverCpuSeconds() != null) {
+        out.printf(Locale.ROOT, "  server (pid %d): CPU %.1f µs/job (%.1f s), peak RSS %,d MiB (since start-up)%n",
+            s.serverPid(), r.serverCpuMicrosPerJob(), r.serverCpuSeconds(), r.serverPeakRssBytes() >> 20);
+      } else {
+        out.println("  server: CPU and memory not measured (no --server-pid)");
+      }
+      out.printf(Locale.ROOT, "  client: CPU %.1f µs/job (%.1f s), peak heap %,d MiB, peak RSS %,d MiB%s%n",
+          r.clientCpuMicrosPerJob(), r.clientCpuSeconds(), r.clientPeakHeapBytes() >> 20,
+          r.clientPeakRssBytes() >> 20, r.clientPeakRssReset() ? "" : " (since start-up)");
+      if (!result.failures().isEmpty()) {
+        out.printf(Locale.ROOT, "  failures: %s%n  first: %s%n", result.failures(), result.firstFailure());
+      }
+      if (result.plot() != null) {
+        out.printf("  wrote %s and %s%n", folder.resolve(result.plot().replace(".png", ".json")),
+            folder.resolve(result.plot()));
+      }
+      out.flush();
     }
   }
 }

@@ -88,6 +88,11 @@ final class BenchStorage implements AutoCloseable {
     return spec;
   }
 
+  /** The JDBC database both replicas' sync state can live in; null for in-memory storage. */
+  QuireDatabase database() {
+    return database;
+  }
+
   OperationStore store() {
     return store;
   }

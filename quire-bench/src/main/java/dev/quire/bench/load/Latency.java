@@ -12,7 +12,7 @@ import org.HdrHistogram.Recorder;
  * <p>Concurrency: {@link #record} is wait-free from any thread; the reading methods are
  * synchronized (they swap the recorder's interval histogram).
  */
-final class Latency {
+public final class Latency {
 
   private final String name;
   private final Recorder recorder = new Recorder(3);
@@ -20,20 +20,20 @@ final class Latency {
   private Histogram interval;
   private Histogram lastInterval = newHistogram();
 
-  Latency(String name) {
+  public Latency(String name) {
     this.name = name;
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  void record(long nanos) {
+  public void record(long nanos) {
     recorder.recordValue(Math.max(0, nanos));
   }
 
   /** Moves what was recorded since the last call into the total; returns that interval. */
-  synchronized Histogram drainInterval() {
+  public synchronized Histogram drainInterval() {
     interval = recorder.getIntervalHistogram(interval);
     total.add(interval);
     lastInterval = interval;
@@ -41,18 +41,18 @@ final class Latency {
   }
 
   /** Everything recorded since the last {@link #reset}. */
-  synchronized Histogram total() {
+  public synchronized Histogram total() {
     drainInterval();
     return total.copy();
   }
 
   /** p99 of the last drained interval, in nanoseconds (0 when it was empty). */
-  synchronized long lastIntervalP99() {
+  public synchronized long lastIntervalP99() {
     return lastInterval.getTotalCount() == 0 ? 0 : lastInterval.getValueAtPercentile(99);
   }
 
   /** Drops everything recorded so far (the end of a warm-up). */
-  synchronized void reset() {
+  public synchronized void reset() {
     recorder.reset();
     interval = recorder.getIntervalHistogram(interval);
     total.reset();

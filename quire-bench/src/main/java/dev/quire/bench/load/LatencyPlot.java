@@ -24,7 +24,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * counts "nines" (0 = p0, 1 = p90, 2 = p99, 3 = p99.9), the y axis is milliseconds on a log scale,
  * so the tail is as readable as the median. Renders headless.
  */
-final class LatencyPlot {
+public final class LatencyPlot {
 
   private static final int WIDTH = 1000;
   private static final int HEIGHT = 600;
@@ -34,7 +34,7 @@ final class LatencyPlot {
   private LatencyPlot() {}
 
   /** Writes the plot of every non-empty histogram (nanoseconds) in {@code series} to {@code png}. */
-  static void write(Path png, String title, Map<String, Histogram> series) throws IOException {
+  public static void write(Path png, String title, Map<String, Histogram> series) throws IOException {
     System.setProperty("java.awt.headless", "true");
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
         .xAxisTitle("percentile").yAxisTitle("latency (ms, log scale)").build();

@@ -11,7 +11,7 @@ public record LatencySummary(long count, double p50, double p90, double p99, dou
 
   private static final double NANOS_PER_MS = 1e6;
 
-  static LatencySummary of(Histogram nanos) {
+  public static LatencySummary of(Histogram nanos) {
     if (nanos.getTotalCount() == 0) {
       return new LatencySummary(0, 0, 0, 0, 0, 0, 0);
     }

@@ -18,7 +18,7 @@ import java.util.List;
  * {@code /proc/self/clear_refs} where the kernel allows, otherwise it is the peak since start-up
  * (reported as such).
  */
-final class ProcessStats {
+public final class ProcessStats {
 
   private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
@@ -26,7 +26,7 @@ final class ProcessStats {
   private ProcessStats() {}
 
   /** Process CPU time in nanoseconds; -1 when the JVM cannot tell. */
-  static long processCpuNanos() {
+  public static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
@@ -38,7 +38,7 @@ final class ProcessStats {
    *
    * @return whether the peak RSS was reset too
    */
-  static boolean resetPeaks() {
+  public static boolean resetPeaks() {
     for (MemoryPoolMXBean pool : heapPools()) {
       pool.resetPeakUsage();
     }
@@ -51,7 +51,7 @@ final class ProcessStats {
   }
 
   /** Sum of the heap pools' peak usage since the last reset, in bytes. */
-  static long peakHeapBytes() {
+  public static long peakHeapBytes() {
     long sum = 0;
     for (MemoryPoolMXBean pool : heapPools()) {
       sum += pool.getPeakUsage().getUsed();
@@ -60,12 +60,12 @@ final class ProcessStats {
   }
 
   /** Peak resident set size in bytes ({@code VmHWM}); -1 when unknown (not Linux). */
-  static long peakRssBytes() {
+  public static long peakRssBytes() {
     return statusKb("VmHWM:");
   }
 
   /** Current resident set size in bytes ({@code VmRSS}); -1 when unknown. */
-  static long rssBytes() {
+  public static long rssBytes() {
     return statusKb("VmRSS:");
   }
 

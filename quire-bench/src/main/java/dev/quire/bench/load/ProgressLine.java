@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  *
  * <p>Concurrency: one daemon thread redraws; {@link #close()} stops it and ends the line.
  */
-final class ProgressLine implements AutoCloseable {
+public final class ProgressLine implements AutoCloseable {
 
   private static final int WIDTH = 24;
 
@@ -25,9 +25,9 @@ final class ProgressLine implements AutoCloseable {
   /**
    * @param fraction progress in [0, 1]; negative when unknown (the bar is then left empty)
    */
-  record Status(double fraction, String text) {}
+  public record Status(double fraction, String text) {}
 
-  ProgressLine(boolean enabled, String phase, Supplier<Status> status) {
+  public ProgressLine(boolean enabled, String phase, Supplier<Status> status) {
     this.out = System.err;
     this.phase = phase;
     if (!enabled) {
@@ -42,7 +42,7 @@ final class ProgressLine implements AutoCloseable {
     timer.scheduleAtFixedRate(() -> draw(status.get()), 1, 1, TimeUnit.SECONDS);
   }
 
-  void phase(String name) {
+  public void phase(String name) {
     phase = name;
   }
 

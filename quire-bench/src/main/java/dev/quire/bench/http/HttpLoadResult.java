@@ -1,0 +1,100 @@
+package dev.quire.bench.http;
+
+import dev.quire.bench.load.Environment;
+import dev.quire.bench.load.LatencySummary;
+import java.util.Map;
+
+/**
+ * What one {@link HttpLoadBenchmark} run measured; written as JSON next to its latency plot.
+ *
+ * <p>Over HTTP a write with {@code wait=true} answers once its job is READ_READY, so there is no
+ * separate WRITE_READY figure: the answer is the READ_READY time as a client sees it (server work,
+ * HTTP and JSON included).
+ *
+ * @param environment the machine of the benchmark client (the server's when both run on one host)
+ * @param measuredSeconds the throughput window: from the first measured submit to the end of
+ *     submissions (timed run) or to the last job's read (count-bounded run)
+ * @param latencyMs keyed {@code submitToReadReady} (the {@code wait=true} write's answer), {@code
+ *     readWithToken} (the {@code GET} with the answer's token, alone) and {@code submitToReadAnswered}
+ *     (submit until that read answered); in open loop they count from the intended submit time and
+ *     {@code submitLag} says how late the generator itself dispatched each job
+ * @param failures failed requests of the measured window by kind ({@code "job 500"}, {@code
+ *     "read HttpTimeoutException"}, ...)
+ * @param firstFailure the first failure's kind and body (the server's problem JSON); null when none
+ * @param plot file name of the PNG latency plot next to the JSON; null when none was written
+ */
+public record HttpLoadResult(
+    String benchmark,
+    Settings settings,
+    Environment environment,
+    Counts counts,
+    double measuredSeconds,
+    Throughput throughput,
+    Map<String, LatencySummary> latencyMs,
+    Resources resources,
+    Map<String, Long> failures,
+    String firstFailure,
+    String plot) {
+
+  /**
+   * The run's configuration, as given (the bearer token is never written, only whether one was sent).
+   *
+   * @param runId the prefix of this run's document ids, {@code bench-http-<runId>-<i>}
+   * @param jobs jobs of a count-bounded run; 0 for a timed one
+   */
+  public record Settings(
+      String url,
+      String runId,
+      int documents,
+      int clients,
+      String mode,
+      double targetJobsPerSecond,
+      int actionsPerJob,
+      double warmupSeconds,
+      Double durationSeconds,
+      long jobs,
+      boolean bearerToken,
+      Long serverPid) {}
+
+  /**
+   * Jobs and reads of the measured window.
+   *
+   * @param jobsSubmitted jobs submitted in the window
+   * @param jobsReadReady jobs answered 2xx (READ_READY) in the window
+   * @param jobsFailed jobs answered non-2xx, or not at all, in the window
+   * @param reads reads with token that answered 2xx (jobs submitted in the window)
+   * @param readsFailed reads that answered non-2xx or not at all, and 2xx writes without a token
+   */
+  public record Counts(
+      long jobsSubmitted,
+      long jobsReadReady,
+      long jobsFailed,
+      long reads,
+      long readsFailed,
+      long operationsReadReady) {}
+
+  /** Per second over {@link HttpLoadResult#measuredSeconds}. */
+  public record Throughput(
+      double offeredJobsPerSecond,
+      double jobsPerSecondReadReady,
+      double operationsPerSecondReadReady) {}
+
+  /**
+   * CPU and memory of the benchmark client (this process) and, with {@code --server-pid}, the server.
+   *
+   * @param clientCpuMicrosPerJob this process's CPU time of the window per READ_READY job
+   * @param clientPeakRssBytes {@code VmHWM}: since the window began when {@code clientPeakRssReset}, else since start-up
+   * @param serverCpuSeconds the server process's CPU time over the window; null without a server pid
+   * @param serverCpuMicrosPerJob the server's CPU time of the window per READ_READY job; null without a server pid
+   * @param serverPeakRssBytes the server's {@code VmHWM} since it started; null without a server pid
+   */
+  public record Resources(
+      double clientCpuSeconds,
+      double clientCpuMicrosPerJob,
+      long clientPeakHeapBytes,
+      long clientPeakRssBytes,
+      boolean clientPeakRssReset,
+      Double serverCpuSeconds,
+      Double serverCpuMicrosPerJob,
+      Long serverPeakRssBytes) {}
+}
