@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /** {@code bench sync}: replication from one replica to another over the sync endpoints. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
-    description = {"Replication A → B over HTTP, both replicas in this process: operations/s readable on B and",
-        "latency from a write on A until it is readable on B."})
+    description = "Replication A → B over HTTP, both replicas in this process: operations/s readable on B and "
+        + "latency from a write on A until it is readable on B.")
 final class ReplicationCommand implements Callable<Integer> {
 
   @CommandLine.Spec
