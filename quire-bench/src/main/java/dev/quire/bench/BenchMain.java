@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "End-to-end Quire benchmarks: load (throughput and latency, in-process), http (the same "
         + "against a running server) and rebuild.",
-    subcommands = {BenchMain.Load.class, BenchMain.Rebuild.class, BenchMain.Http.class, ReplicationCommand.class})
+    subcommands = {BenchMain.Load.class, BenchMain.Rebuild.class, BenchMain.Http.class, ReplicationCommand.class, ScaleCommand.class})
 public final class BenchMain implements Runnable {
 
   @CommandLine.Spec

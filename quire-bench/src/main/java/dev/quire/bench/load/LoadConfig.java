@@ -99,6 +99,16 @@ public record LoadConfig(
         duration, out, name, progress);
   }
 
+  public LoadConfig withDocuments(int count) {
+    return new LoadConfig(count, actionsPerDocument, clients, storage, mode, ratePerSecond, batchSize, warmup,
+        duration, out, name, progress);
+  }
+
+  public LoadConfig withClients(int count) {
+    return new LoadConfig(documents, actionsPerDocument, count, storage, mode, ratePerSecond, batchSize, warmup,
+        duration, out, name, progress);
+  }
+
   public LoadConfig withStorage(StorageSpec spec) {
     return new LoadConfig(documents, actionsPerDocument, clients, spec, mode, ratePerSecond, batchSize, warmup,
         duration, out, name, progress);
