@@ -3,6 +3,7 @@ package dev.quire.server;
 import dev.quire.concurrent.Scheduler;
 import dev.quire.index.DocumentIndexer;
 import dev.quire.jdbc.DatabaseConfig;
+import dev.quire.jdbc.Durability;
 import dev.quire.jdbc.JdbcDocumentIndexer;
 import dev.quire.jdbc.JdbcDocumentView;
 import dev.quire.jdbc.JdbcReactorStorage;
@@ -30,9 +31,10 @@ final class JdbcStorage {
 
   private JdbcStorage() {}
 
-  static StorageFactory.Storage open(String url, Path dataDir, DocumentModelRegistry models, Duration readTimeout) {
-    JdbcReactorStorage storage =
-        JdbcReactorStorage.open(url, DatabaseConfig.DEFAULTS, models, Scheduler.system(), readTimeout);
+  static StorageFactory.Storage open(String url, Path dataDir, Durability durability, DocumentModelRegistry models,
+      Duration readTimeout) {
+    JdbcReactorStorage storage = JdbcReactorStorage.open(url, DatabaseConfig.DEFAULTS.withDurability(durability), models,
+        Scheduler.system(), readTimeout);
     JdbcDocumentView view = storage.view();
     JdbcDocumentIndexer indexer = storage.indexer();
     return new StorageFactory.Storage(

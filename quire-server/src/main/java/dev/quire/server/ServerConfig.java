@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.jdbc.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -156,8 +157,10 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
    *     under {@code dataDir}
    * @param dataDir where the embedded database lives; created on first run
    * @param modelPaths jars, or folders of jars, with {@code DocumentModel} services to load
+   * @param durability what an acknowledged write survives on a database (SQLite {@code synchronous},
+   *     PostgreSQL {@code synchronous_commit}); ignored in memory. Null for {@link Durability#FULL}.
    */
-  public record Storage(String database, Path dataDir, List<Path> modelPaths) {
+  public record Storage(String database, Path dataDir, List<Path> modelPaths, Durability durability) {
 
     public static final String MEMORY = "memory";
     public static final Path DEFAULT_DATA_DIR = Path.of("quire-data");
@@ -166,6 +169,12 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
       Objects.requireNonNull(dataDir, "dataDir");
       database = database == null || database.isBlank() ? null : database.trim();
       modelPaths = modelPaths == null ? List.of() : List.copyOf(modelPaths);
+      durability = durability == null ? Durability.FULL : durability;
+    }
+
+    /** With {@link Durability#FULL}: an acknowledged write survives a power loss. */
+    public Storage(String database, Path dataDir, List<Path> modelPaths) {
+      this(database, dataDir, modelPaths, Durability.FULL);
     }
 
     public static Storage memory() {
@@ -177,7 +186,11 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
     }
 
     public Storage withModelPaths(List<Path> paths) {
-      return new Storage(database, dataDir, paths);
+      return new Storage(database, dataDir, paths, durability);
+    }
+
+    public Storage withDurability(Durability newDurability) {
+      return new Storage(database, dataDir, modelPaths, newDurability);
     }
   }
 

@@ -95,7 +95,8 @@ public final class StorageFactory {
     if (ServerConfig.Storage.MEMORY.equals(url)) {
       return Storage.memory(null);
     }
-    return JdbcStorage.open(url, config.database() == null ? config.dataDir() : null, models, readTimeout);
+    return JdbcStorage.open(url, config.database() == null ? config.dataDir() : null, config.durability(), models,
+        readTimeout);
   }
 
   /** What a database holds: its last ordinal and each read model's durable checkpoint. */

@@ -4,23 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * The three Quire HTTP endpoints the benchmark uses (see the server's {@code openapi.json}):
  * {@code POST /v1/documents?wait=true}, {@code POST /v1/documents/{id}/actions?wait=true} and
  * {@code GET /v1/documents/{id}} with a {@code Quire-Consistency-Token} header.
  *
- * <p>One shared {@link HttpClient} (HTTP/1.1, so each concurrent request holds one kept-alive
- * connection, as most real clients do) whose async work runs on virtual threads. Calls block the
- * calling (virtual) thread. Successful bodies are discarded unread: the benchmark times the answer,
- * it does not parse the document; failed bodies (problem JSON) are kept to report.
+ * <p>HTTP/1.1 with kept-alive connections, as most real clients use: a pool of {@link
+ * HttpConnection}s, each lent to one call at a time (so each concurrent request holds one
+ * connection; a closed-loop client keeps reusing the same one). Calls block the calling (virtual)
+ * thread. The client is deliberately lean, since it shares the machine's cores with the server it
+ * measures. Successful bodies are discarded unread: the benchmark times the answer, it does not
+ * parse the document; failed bodies (problem JSON) are kept to report.
  *
  * <p>Concurrency: thread-safe; {@link #close()} once every call has returned.
  */
@@ -43,26 +43,25 @@ final class QuireApi implements AutoCloseable {
   }
 
   private final URI base;
+  private final String basePath;
+  private final String host;
   private final String authorization;
   private final Duration requestTimeout;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final HttpClient client;
+  /** Idle connections, most recently used first: busy ones stay warm, the rest may time out. */
+  private final Deque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
   private final ObjectMapper mapper = new ObjectMapper();
 
   /**
    * @param base the server, e.g. {@code http://127.0.0.1:8080}, without a trailing slash
    * @param authToken bearer token sent with the writes; null for none
-   * @param requestTimeout how long one request may take, answer included
+   * @param requestTimeout how long the answer to one request may take to arrive (per read)
    */
   QuireApi(URI base, String authToken, Duration requestTimeout) {
     this.base = base;
+    this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
+    this.host = base.getRawAuthority();
     this.authorization = authToken == null ? null : "Bearer " + authToken;
     this.requestTimeout = requestTimeout;
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .executor(executor)
-        .build();
   }
 
   /** {@code POST /v1/documents?wait=true} of an empty {@code quire/json} document; 200 once READ_READY. */
@@ -70,7 +69,7 @@ final class QuireApi implements AutoCloseable {
     ObjectNode body = mapper.createObjectNode();
     body.put("documentType", "quire/json");
     body.put("id", id);
-    return send(write(URI.create(base + "/v1/documents?wait=true"), mapper.writeValueAsString(body)));
+    return send(write("/v1/documents?wait=true", mapper.writeValueAsString(body)));
   }
 
   /**
@@ -92,43 +91,82 @@ final class QuireApi implements AutoCloseable {
 
   /** {@code GET /v1/documents/{id}} after {@code token}: the server waits until its view has that write. */
   Answer read(String id, String token) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(document(id, ""))
-        .timeout(requestTimeout)
-        .header("Accept", JSON)
-        .header(TOKEN_HEADER, token)
-        .GET()
-        .build();
-    return send(request);
+    StringBuilder head = head("GET", document(id, ""));
+    head.append(TOKEN_HEADER).append(": ").append(token).append("\r\n\r\n");
+    return send(head.toString().getBytes(StandardCharsets.ISO_8859_1));
   }
 
   @Override
   public void close() {
-    client.close();
-    executor.close();
-  }
-
-  private URI document(String id, String suffix) {
-    // The benchmark's ids are [a-z0-9-] only: nothing to escape in a path segment.
-    return URI.create(base + "/v1/documents/" + id + suffix);
-  }
-
-  private HttpRequest write(URI uri, String json) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-        .timeout(requestTimeout)
-        .header("Content-Type", JSON)
-        .header("Accept", JSON)
-        .POST(HttpRequest.BodyPublishers.ofString(json));
-    if (authorization != null) {
-      builder.header("Authorization", authorization);
+    HttpConnection connection;
+    while ((connection = idle.pollFirst()) != null) {
+      connection.close();
     }
-    return builder.build();
   }
 
-  private Answer send(HttpRequest request) throws IOException, InterruptedException {
-    HttpResponse<String> response = client.send(request, info -> info.statusCode() / 100 == 2
-        ? HttpResponse.BodySubscribers.replacing(null)
-        : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8));
-    return new Answer(response.statusCode(), response.headers().firstValue(TOKEN_HEADER).orElse(null),
-        response.body());
+  private String document(String id, String suffix) {
+    // The benchmark's ids are [a-z0-9-] only: nothing to escape in a path segment.
+    return "/v1/documents/" + id + suffix;
+  }
+
+  private StringBuilder head(String method, String path) {
+    StringBuilder head = new StringBuilder(256)
+        .append(method).append(' ').append(basePath).append(path).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(host).append("\r\n")
+        .append("Accept: ").append(JSON).append("\r\n");
+    return head;
+  }
+
+  private byte[] write(String path, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = head("POST", path)
+        .append("Content-Type: ").append(JSON).append("\r\n")
+        .append("Content-Length: ").append(body.length).append("\r\n");
+    if (authorization != null) {
+      head.append("Authorization: ").append(authorization).append("\r\n");
+    }
+    byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
+    System.arraycopy(body, 0, request, headBytes.length, body.length);
+    return request;
+  }
+
+  /**
+   * Sends on an idle connection, or a new one. When a reused connection turns out closed before any
+   * byte of the answer (the server's idle timeout closed it meanwhile), the request goes once more on
+   * a new connection, as HTTP clients do for kept-alive connections; any other failure is the
+   * caller's.
+   */
+  private Answer send(byte[] request) throws IOException, InterruptedException {
+    HttpConnection connection = idle.pollFirst();
+    if (connection != null) {
+      try {
+        return send(connection, request);
+      } catch (HttpConnection.ClosedBeforeAnswerException stale) {
+        // Resent below.
+      }
+    }
+    return send(new HttpConnection(base, CONNECT_TIMEOUT, requestTimeout), request);
+  }
+
+  private Answer send(HttpConnection connection, byte[] request) throws IOException, InterruptedException {
+    HttpConnection.Answer answer;
+    try {
+      answer = connection.exchange(request, status -> status / 100 != 2);
+    } catch (IOException e) {
+      connection.close();
+      if (Thread.currentThread().isInterrupted()) {
+        // An interrupted virtual thread's socket is closed under it: report the interrupt, not the I/O.
+        throw new InterruptedException("interrupted while waiting for " + base);
+      }
+      throw e;
+    }
+    if (connection.reusable()) {
+      idle.offerFirst(connection);
+    } else {
+      connection.close();
+    }
+    return new Answer(answer.status(), answer.token(),
+        answer.body() == null ? null : new String(answer.body(), StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,6 @@
 package dev.quire.server.cli;
 
+import dev.quire.jdbc.Durability;
 import dev.quire.server.QuireServer;
 import dev.quire.server.ServerConfig;
 import java.io.IOException;
@@ -45,6 +46,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Where the embedded database lives (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--durability", defaultValue = "FULL", paramLabel = "FULL|NORMAL",
+      description = "What an acknowledged write survives (default: ${DEFAULT-VALUE}). FULL: a power loss "
+          + "(SQLite synchronous=FULL, PostgreSQL synchronous_commit=on). NORMAL: a crash of the server but not of the "
+          + "machine, faster (SQLite WAL synchronous=NORMAL, PostgreSQL synchronous_commit=off). Ignored by memory.")
+  Durability durability;
+
   @Option(names = "--models", split = ",", paramLabel = "PATH",
       description = "Jars, or folders of jars, with DocumentModel services (META-INF/services/dev.quire.model.DocumentModel).")
   List<Path> models = new ArrayList<>();
@@ -85,7 +92,8 @@ final class ServeCommand implements Callable<Integer> {
       out.flush();
     });
     out.println("Quire " + Version.current() + " listening on " + server.url());
-    out.println("  database:  " + server.storageDescription());
+    out.println("  database:  " + server.storageDescription()
+        + (config.storage().isMemory() ? "" : " (durability " + config.storage().durability() + ")"));
     out.println("  data dir:  " + (config.storage().isMemory() ? "(none: in memory)"
         : config.storage().dataDir().toAbsolutePath().normalize()));
     out.println("  models:    " + String.join(", ", server.documentTypes()));
@@ -101,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
 
   ServerConfig config() throws IOException {
     ServerConfig.Http http = new ServerConfig.Http(bind, port, maxBodyBytes, maxActions, shutdownTimeout);
-    ServerConfig.Storage storage = new ServerConfig.Storage(database, dataDir, models);
+    ServerConfig.Storage storage = new ServerConfig.Storage(database, dataDir, models, durability);
     ServerConfig.Security security = authTokenFile == null
         ? ServerConfig.Security.open()
         : new ServerConfig.Security(Optional.of(readToken(authTokenFile)));

@@ -44,6 +44,7 @@ public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final String STARTED = "quire.started";
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  private static final int RESULT_COPY_BUFFER_BYTES = 4096;
 
   private final Reactor reactor;
   private final ServerConfig config;
@@ -98,6 +99,10 @@ public final class HttpApi {
       cfg.startupWatcherEnabled = false;
       cfg.useVirtualThreads = true;
       cfg.http.maxRequestSize = config.http().maxBodyBytes();
+      // Javalin copies each result to the response through a buffer of this size, allocated per
+      // response (32 KiB by default: zeroing it showed in profiles). Answers here are mostly small;
+      // larger ones take a few more copies into Jetty's own (aggregating) output buffer.
+      cfg.http.responseBufferSize = RESULT_COPY_BUFFER_BYTES;
       cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
       cfg.requestLogger.http(this::finished);
     });

@@ -31,11 +31,12 @@ final class JobHandlers {
       answer(ctx, job);
       return;
     }
-    ctx.future(() -> reactor.awaitJob(id, timeout).thenAccept(done -> answer(ctx, done)));
+    ctx.future(() -> reactor.awaitJob(id, timeout).thenAcceptAsync(done -> answer(ctx, done), AnswerThreads.EXECUTOR));
   }
 
   private static void answer(Context ctx, JobInfo job) {
-    Responses.tokenHeader(ctx, job);
-    Responses.json(ctx, 200, Wire.job(job));
+    String token = Responses.encodedToken(job);
+    Responses.tokenHeader(ctx, job, token);
+    Responses.json(ctx, 200, Wire.job(job, token));
   }
 }

@@ -40,11 +40,19 @@ import org.slf4j.LoggerFactory;
 final class LiveDocuments {
 
   private static final Logger log = LoggerFactory.getLogger(LiveDocuments.class);
+  /** Cached document types; past this many the cache starts over (it only saves queries). */
+  private static final int MAX_KNOWN_TYPES = 100_000;
 
   private final Reactor reactor;
   private final Duration catchUpTimeout;
   /** Documents whose CREATE job was accepted and may not be written yet: id → job id. */
   private final Map<String, String> pendingCreates = new ConcurrentHashMap<>();
+  /**
+   * Types the store reported, by document id. A document's type never changes once the store has
+   * it (the store refuses an append of another type, and a document is never removed from it), so a
+   * type once seen answers every later check without a query: each write used to cost one or two.
+   */
+  private final Map<String, String> knownTypes = new ConcurrentHashMap<>();
 
   LiveDocuments(Reactor reactor, Duration catchUpTimeout) {
     this.reactor = reactor;
@@ -63,7 +71,7 @@ final class LiveDocuments {
 
   /** Whether the store knows the document or a CREATE of it was accepted (a new create would fail). */
   boolean existsOrIsBeingCreated(String documentId) {
-    return pendingCreates.containsKey(documentId) || store().documentType(documentId) != null;
+    return pendingCreates.containsKey(documentId) || storedType(documentId) != null;
   }
 
   /**
@@ -71,7 +79,7 @@ final class LiveDocuments {
    * with {@link DocumentNotFoundException} when the store does not know the document.
    */
   CompletableFuture<String> known(String documentId) {
-    String type = store().documentType(documentId);
+    String type = storedType(documentId);
     if (type != null) {
       return CompletableFuture.completedFuture(type);
     }
@@ -80,7 +88,7 @@ final class LiveDocuments {
       return CompletableFuture.failedFuture(new DocumentNotFoundException(documentId));
     }
     return reactor.awaitJob(createJob, catchUpTimeout).handle((done, error) -> {
-      String written = store().documentType(documentId);
+      String written = storedType(documentId);
       if (written == null) {
         throw new DocumentNotFoundException(documentId);
       }
@@ -172,6 +180,22 @@ final class LiveDocuments {
     } catch (IllegalArgumentException notAWaitFailure) {
       return false;
     }
+  }
+
+  /** The type the store records for {@code documentId}; null when it has none (not cached). */
+  private String storedType(String documentId) {
+    String type = knownTypes.get(documentId);
+    if (type != null) {
+      return type;
+    }
+    type = store().documentType(documentId);
+    if (type != null) {
+      if (knownTypes.size() >= MAX_KNOWN_TYPES) {
+        knownTypes.clear();
+      }
+      knownTypes.put(documentId, type);
+    }
+    return type;
   }
 
   private OperationStore store() {

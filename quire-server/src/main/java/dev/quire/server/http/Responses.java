@@ -28,11 +28,18 @@ final class Responses {
     }
   }
 
-  /** Sets the consistency-token header when the job has written (its token is then present). */
-  static void tokenHeader(Context ctx, JobInfo job) {
-    job.consistencyToken()
-        .filter(token -> !token.isEmpty())
-        .map(ConsistencyToken::encode)
-        .ifPresent(token -> ctx.header(Tokens.HEADER, token));
+  /**
+   * Sets the consistency-token header when the job has written (its token is then present and not
+   * empty); {@code encodedToken} is {@link #encodedToken}'s, shared with the body.
+   */
+  static void tokenHeader(Context ctx, JobInfo job, String encodedToken) {
+    if (encodedToken != null && job.consistencyToken().filter(token -> !token.isEmpty()).isPresent()) {
+      ctx.header(Tokens.HEADER, encodedToken);
+    }
+  }
+
+  /** The job's token in wire form; null when the job has none yet. Encoding writes JSON: do it once per answer. */
+  static String encodedToken(JobInfo job) {
+    return job.consistencyToken().map(ConsistencyToken::encode).orElse(null);
   }
 }

@@ -28,6 +28,14 @@ public final class Wire {
   private Wire() {}
 
   public static ObjectNode job(JobInfo job) {
+    return job(job, Responses.encodedToken(job));
+  }
+
+  /**
+   * The job with its token already encoded ({@link Responses#encodedToken}): an answer that also
+   * sends the token as a header encodes it once.
+   */
+  static ObjectNode job(JobInfo job, String encodedToken) {
     ObjectNode node = Json.object();
     node.put("id", job.id());
     node.put("documentId", job.documentId());
@@ -38,7 +46,7 @@ public final class Wire {
     ArrayNode history = node.putArray("errorHistory");
     job.errorHistory().forEach(e -> history.add(error(e)));
     node.put("attempts", job.attempts());
-    node.put("consistencyToken", job.consistencyToken().map(t -> t.encode()).orElse(null));
+    node.put("consistencyToken", encodedToken);
     return node;
   }
 

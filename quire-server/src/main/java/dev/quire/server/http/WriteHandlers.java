@@ -133,7 +133,7 @@ final class WriteHandlers {
       accepted(ctx, job);
       return CompletableFuture.completedFuture(null);
     }
-    return reactor.awaitJob(job.id(), wait.timeout()).thenCompose(done -> {
+    return reactor.awaitJob(job.id(), wait.timeout()).thenComposeAsync(done -> {
       if (done.status() != JobStatus.READ_READY) {
         log.debug("write answered with the job's failure jobId={} documentId={} status={} error=\"{}\"", done.id(), done.documentId(),
             done.status(), done.error() == null ? "" : done.error().message());
@@ -144,8 +144,9 @@ final class WriteHandlers {
       }
       ReadOptions read = ReadOptions.after(done.tokenOrEmpty(), wait.timeout());
       // The write succeeded; a concurrent delete may have removed the document since. That is not
-      // this request's failure: answer 200 with the job and a null document rather than 404.
-      return reactor.get(done.documentId(), ViewFilter.branch(branch), read)
+      // this request's failure: answer 200 with the job and a null document rather than 404. Read by
+      // id, not id-or-slug: the job names the document, and another document's slug must not answer.
+      return reactor.documentView().get(done.documentId(), ViewFilter.branch(branch), read)
           .handle((document, error) -> {
             if (error == null) {
               return completed(ctx, done, Wire.document(document));
@@ -157,7 +158,7 @@ final class WriteHandlers {
             }
             throw error instanceof CompletionException c ? c : new CompletionException(error);
           });
-    }).thenAccept(ignored -> {});
+    }, AnswerThreads.EXECUTOR).thenAccept(ignored -> {});
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -170,16 +171,18 @@ final class WriteHandlers {
   }
 
   private static void accepted(Context ctx, JobInfo job) {
-    Responses.tokenHeader(ctx, job);
+    String token = Responses.encodedToken(job);
+    Responses.tokenHeader(ctx, job, token);
     ctx.header("Location", "/v1/jobs/" + job.id());
-    Responses.json(ctx, 202, Wire.job(job));
+    Responses.json(ctx, 202, Wire.job(job, token));
   }
 
   private static Void completed(Context ctx, JobInfo job, JsonNode document) {
+    String token = Responses.encodedToken(job);
     ObjectNode body = Json.object();
-    body.set("job", Wire.job(job));
+    body.set("job", Wire.job(job, token));
     body.set("document", document);
-    Responses.tokenHeader(ctx, job);
+    Responses.tokenHeader(ctx, job, token);
     ctx.header("Location", "/v1/jobs/" + job.id());
     Responses.json(ctx, 200, body);
     return null;

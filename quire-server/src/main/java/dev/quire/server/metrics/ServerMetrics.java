@@ -54,6 +54,16 @@ public final class ServerMetrics implements AutoCloseable {
   private final Counter failed;
   private final Timer writeLatency;
   private final Timer readLatency;
+  /**
+   * Meters looked up per request or per indexed batch, by their tags: building and registering a
+   * meter each time costs an id, sorted tags and the registry's filters on the hot path.
+   */
+  private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+  private final Map<IndexingKey, Timer> indexingTimers = new ConcurrentHashMap<>();
+
+  private record RequestKey(String method, String route, int status) {}
+
+  private record IndexingKey(String readModel, boolean success) {}
 
   private static final class Tracked {
     final long submittedNanos;
@@ -83,12 +93,7 @@ public final class ServerMetrics implements AutoCloseable {
     subscriptions.add(bus.subscribe(QuireEvents.OPERATIONS_READY, e -> onReady(e.jobId(), e.operations())));
     subscriptions.add(bus.subscribe(QuireEvents.JOB_FAILED, e -> onFailed(e.jobId())));
     subscriptions.add(bus.subscribe(QuireEvents.READ_MODEL_INDEXED, e ->
-        Timer.builder("quire.read.model.indexing")
-            .description("Time one read model took to index one batch")
-            .tag("read_model", e.readModel())
-            .tag("outcome", e.success() ? "success" : "failure")
-            .publishPercentileHistogram()
-            .register(registry)
+        indexingTimers.computeIfAbsent(new IndexingKey(e.readModel(), e.success()), this::indexingTimer)
             .record(e.durationNanos(), TimeUnit.NANOSECONDS)));
     subscriptions.add(bus.subscribe(QuireEvents.READ_MODEL_FAILED, e ->
         Counter.builder("quire.read.model.failures")
@@ -128,13 +133,25 @@ public final class ServerMetrics implements AutoCloseable {
 
   /** HTTP request timing, by route template and status. */
   public void request(String method, String route, int status, Duration duration) {
-    Timer.builder("quire.http.requests")
+    requestTimers.computeIfAbsent(new RequestKey(method, route, status), this::requestTimer).record(duration);
+  }
+
+  private Timer requestTimer(RequestKey key) {
+    return Timer.builder("quire.http.requests")
         .description("HTTP requests by route template")
-        .tag("method", method)
-        .tag("route", route)
-        .tag("status", Integer.toString(status))
-        .register(registry)
-        .record(duration);
+        .tag("method", key.method())
+        .tag("route", key.route())
+        .tag("status", Integer.toString(key.status()))
+        .register(registry);
+  }
+
+  private Timer indexingTimer(IndexingKey key) {
+    return Timer.builder("quire.read.model.indexing")
+        .description("Time one read model took to index one batch")
+        .tag("read_model", key.readModel())
+        .tag("outcome", key.success() ? "success" : "failure")
+        .publishPercentileHistogram()
+        .register(registry);
   }
 
   private void onWritten(String jobId) {
