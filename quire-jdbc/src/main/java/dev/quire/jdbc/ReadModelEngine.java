@@ -69,6 +69,11 @@ final class ReadModelEngine implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReadModelEngine.class);
   static final int CATCH_UP_PAGE = 500;
+  /**
+   * Operations per transaction of a catch-up or rebuild: large enough that commits and per-page
+   * lookups are a small share, small enough that the write lock passes to live writers often.
+   */
+  static final int REPLAY_PAGE = 4_000;
   private static final int MAX_GROUP = 64;
   private static final int GAP_LIMIT = 10_000;
 
@@ -284,21 +289,28 @@ final class ReadModelEngine implements AutoCloseable {
     }
     long target = store.lastOrdinal();
     int indexed = 0;
+    // Large pages, one transaction each, read one page ahead: reading overlaps applying, and a
+    // failed page stops the catch-up before anything after it is applied.
+    OrdinalPages pages = new OrdinalPages(store, after, REPLAY_PAGE);
     while (after < target) {
-      List<OperationWithContext> page = store.getSinceOrdinal(after, CATCH_UP_PAGE);
+      List<OperationWithContext> page = pages.next();
       if (page.isEmpty()) {
         break;
       }
-      try {
-        writer.submit(page).join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
+      join(writer.submit(page));
       indexed += page.size();
       after = page.get(page.size() - 1).ordinal();
     }
     log.info("{}: started; {} stream(s) seeded, {} operation(s) caught up, checkpoint {}",
         name, progress.size(), indexed, after);
+  }
+
+  private static void join(CompletableFuture<Void> write) {
+    try {
+      write.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   // ---- rebuild ----------------------------------------------------------------------------------
@@ -350,8 +362,8 @@ final class ReadModelEngine implements AutoCloseable {
       }
     }
     long after = 0;
-    for (List<OperationWithContext> page = store.getSinceOrdinal(after, CATCH_UP_PAGE); !page.isEmpty();
-        page = store.getSinceOrdinal(after, CATCH_UP_PAGE)) {
+    OrdinalPages pages = new OrdinalPages(store, after, REPLAY_PAGE);
+    for (List<OperationWithContext> page = pages.next(); !page.isEmpty(); page = pages.next()) {
       try (WriteGate.Permit permit = database.writeGate().enter();
           Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
