@@ -89,6 +89,7 @@ public final class Reactor implements AutoCloseable {
   private final ReadModelCoordinator coordinator;
   private final JobTracker tracker;
   private final JobAwaiter awaiter;
+  private final JobExecutor executor;
   private final JobRunner runner;
   private final Subscription trackerSubscription;
   private final Duration defaultReadTimeout;
@@ -125,8 +126,9 @@ public final class Reactor implements AutoCloseable {
 
     tracker = new JobTracker(scheduler);
     awaiter = new JobAwaiter(tracker, scheduler);
+    executor = new JobExecutor(store, models);
     runner = new JobRunner(
-        new JobExecutor(store, models),
+        executor,
         tracker,
         bus,
         scheduler,
@@ -175,6 +177,23 @@ public final class Reactor implements AutoCloseable {
       throw new InvalidJobException(documentId, "No actions provided for document " + documentId);
     }
     return submit(newJob(kindOf(actions), documentId, branch, actions, List.of(), Map.of()));
+  }
+
+  /**
+   * Checks {@code actions} against the document's latest written state without queuing anything:
+   * the document exists and is live on the branch and every action passes the same checks and
+   * reducers a job would run. For refusing a write before it is queued (the HTTP API answers 4xx
+   * instead of 202); a job queued afterwards can still fail if another job writes first.
+   *
+   * @param branch null for {@code main}
+   * @throws dev.quire.model.DocumentNotFoundException when the document has no operation on the branch
+   * @throws dev.quire.model.DocumentDeletedException when the document is deleted
+   * @throws dev.quire.model.InvalidActionException when an action is refused
+   */
+  public void check(String documentId, String branch, List<Action> actions) {
+    requireId(documentId, "documentId");
+    Objects.requireNonNull(actions, "actions");
+    executor.check(documentId, branch == null || branch.isEmpty() ? Scopes.MAIN_BRANCH : branch, actions);
   }
 
   /**

@@ -142,7 +142,7 @@ public abstract class ReactorConformance {
     JobInfo done = execute("doc-1", set("/count", 1), set("/name", "x"));
     assertThat(done.status()).isEqualTo(JobStatus.READ_READY);
     ConsistencyToken token = done.consistencyToken().orElseThrow();
-    assertThat(token.coordinates()).extracting(c -> c.scope() + "@" + c.operationIndex()).containsExactly("global@1");
+    assertThat(token.coordinates()).extracting(c -> c.scope() + "@" + c.operationIndex()).containsExactly("global@1", "document@0");
 
     Document doc = get(reactor.get("doc-1", ViewFilter.MAIN, ReadOptions.after(token)));
     assertThat(global(doc)).isEqualTo(Json.object().put("count", 1).put("name", "x"));

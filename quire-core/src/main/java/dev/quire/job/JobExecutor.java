@@ -1,6 +1,7 @@
 package dev.quire.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.consistency.ConsistencyCoordinate;
 import dev.quire.consistency.StreamKey;
 import dev.quire.model.Action;
 import dev.quire.model.CreateDocumentInput;
@@ -20,10 +21,10 @@ import dev.quire.model.SystemActions;
 import dev.quire.model.UpgradeDocumentInput;
 import dev.quire.store.OperationFilter;
 import dev.quire.store.OperationStore;
-import dev.quire.store.Page;
 import dev.quire.store.PageRequest;
 import dev.quire.store.StreamAppend;
 import dev.quire.store.WriteBatch;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -62,8 +63,6 @@ public final class JobExecutor {
 
   /** Document branches whose head is cached; beyond this, arbitrary entries are dropped. */
   public static final int DEFAULT_MAX_CACHED = 100_000;
-
-  private static final int REPLAY_PAGE = PageRequest.MAX_LIMIT;
 
   private final OperationStore store;
   private final DocumentModelRegistry models;
@@ -113,6 +112,32 @@ public final class JobExecutor {
       pending.add(apply(working, job, action));
     }
     return commit(job, key, working, pending);
+  }
+
+  /**
+   * Runs {@code actions} against the latest written state of a document branch without writing
+   * anything: the same checks and reducers as a job, so a caller can refuse a write before it
+   * queues it. The document must exist and be live even when {@code actions} is empty. A job
+   * queued afterwards can still fail when another job writes the document first.
+   *
+   * <p>Uses the cached head, or rebuilds it from the store without caching it (a head cached from
+   * here could overwrite a newer one a job just cached).
+   *
+   * @throws DocumentNotFoundException when the branch has no operation of the document
+   * @throws DocumentDeletedException when the document is deleted
+   * @throws InvalidActionException when an action is refused
+   */
+  public void check(String documentId, String branch, List<Action> actions) {
+    Head head = cache.get(new DocumentBranch(documentId, branch));
+    if (head == null) {
+      head = load(documentId, branch);
+    }
+    Job probe = new Job("check", JobKind.MUTATION, documentId, branch, actions, List.of(), Map.of(), Instant.now());
+    Working working = new Working(head);
+    requireLive(working, probe);
+    for (Action action : actions) {
+      apply(working, probe, action);
+    }
   }
 
   /**
@@ -227,7 +252,7 @@ public final class JobExecutor {
       }
     }
     StreamKey stream = StreamKey.of(job.documentId(), scope, job.branch());
-    List<Operation> raw = readAll(stream);
+    List<Operation> raw = store.readStream(stream, -1);
     List<Operation> effective = EffectiveHistory.of(raw);
     String base = job.meta().get(LOAD_BASE);
     int baseAt = -1;
@@ -309,7 +334,7 @@ public final class JobExecutor {
       return state;
     }
     Map<String, JsonNode> base = new HashMap<>();
-    for (Operation op : EffectiveHistory.of(readAll(StreamKey.of(documentId, Scopes.DOCUMENT, branch)))) {
+    for (Operation op : EffectiveHistory.of(store.readStream(StreamKey.of(documentId, Scopes.DOCUMENT, branch), -1))) {
       if (op.error() != null) {
         continue;
       }
@@ -326,6 +351,40 @@ public final class JobExecutor {
       }
     }
     return state;
+  }
+
+  /**
+   * The coordinates a read must reach to see what {@code job} wrote: those of {@code written} and,
+   * when none of them is in the {@code document} scope, that scope's latest operation as well. A
+   * job's operations in other scopes do not make the document readable on their own: its CREATE,
+   * queued just before, may still be on its way into the read models, and a read with a token that
+   * named only the job's own scopes would then find no document. Call right after {@link
+   * #execute}: it reads the head the job left (or the store's revisions when that head is gone).
+   */
+  public List<ConsistencyCoordinate> readCoordinates(Job job, List<OperationWithContext> written) {
+    List<ConsistencyCoordinate> coordinates = new ArrayList<>(written.size() + 1);
+    boolean documentScope = false;
+    for (OperationWithContext op : written) {
+      coordinates.add(op.coordinate());
+      documentScope |= Scopes.DOCUMENT.equals(op.scope());
+    }
+    if (!documentScope && !written.isEmpty()) {
+      long next = documentScopeNext(job.documentId(), job.branch());
+      if (next > 0) {
+        coordinates.add(new ConsistencyCoordinate(job.documentId(), Scopes.DOCUMENT, job.branch(), next - 1));
+      }
+    }
+    return coordinates;
+  }
+
+  private long documentScopeNext(String documentId, String branch) {
+    Head head = cache.get(new DocumentBranch(documentId, branch));
+    if (head != null) {
+      ScopeHead document = head.scopes().get(Scopes.DOCUMENT);
+      return document == null ? 0 : document.nextIndex();
+    }
+    Long next = store.getRevisions(documentId, branch).get(Scopes.DOCUMENT);
+    return next == null ? 0 : next;
   }
 
   /** Drops the cached head of a document branch; the next job rebuilds it from the store. */
@@ -450,7 +509,7 @@ public final class JobExecutor {
     Map<String, JsonNode> base = new HashMap<>();
     JsonNode documentState = null;
     long documentCount = 0;
-    List<Operation> documentRaw = readAll(StreamKey.of(documentId, Scopes.DOCUMENT, branch));
+    List<Operation> documentRaw = store.readStream(StreamKey.of(documentId, Scopes.DOCUMENT, branch), -1);
     documentCount = nextIndexOf(documentRaw);
     for (Operation op : EffectiveHistory.of(documentRaw)) {
       if (op.error() != null) {
@@ -469,7 +528,7 @@ public final class JobExecutor {
     revisions.keySet().stream().filter(s -> !Scopes.DOCUMENT.equals(s)).forEach(modelScopes::add);
     for (String scope : modelScopes) {
       JsonNode state = base.containsKey(scope) ? base.get(scope) : initialOrNull(model, scope);
-      List<Operation> raw = readAll(StreamKey.of(documentId, scope, branch));
+      List<Operation> raw = store.readStream(StreamKey.of(documentId, scope, branch), -1);
       long count = nextIndexOf(raw);
       for (Operation op : EffectiveHistory.of(raw)) {
         if (op.error() == null) {
@@ -488,19 +547,6 @@ public final class JobExecutor {
 
   private static JsonNode initialOrNull(DocumentModel model, String scope) {
     return model.scopes().contains(scope) ? model.initialState(scope) : null;
-  }
-
-  private List<Operation> readAll(StreamKey stream) {
-    List<Operation> all = new ArrayList<>();
-    PageRequest page = PageRequest.first(REPLAY_PAGE);
-    while (true) {
-      Page<Operation> batch = store.getSince(stream, -1, OperationFilter.NONE, page);
-      all.addAll(batch.items());
-      if (batch.nextCursor().isEmpty()) {
-        return all;
-      }
-      page = new PageRequest(batch.nextCursor().get(), REPLAY_PAGE);
-    }
   }
 
   private void putCached(DocumentBranch key, Head head) {

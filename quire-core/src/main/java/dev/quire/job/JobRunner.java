@@ -179,10 +179,7 @@ public final class JobRunner implements AutoCloseable {
       if (written.isEmpty()) {
         tracker.markCompletedWithoutOperations(job.id());
       } else {
-        List<ConsistencyCoordinate> coordinates = new ArrayList<>(written.size());
-        for (OperationWithContext op : written) {
-          coordinates.add(op.coordinate());
-        }
+        List<ConsistencyCoordinate> coordinates = executor.readCoordinates(job, written);
         tracker.markWriteReady(job.id(), ConsistencyToken.of(scheduler.now(), coordinates));
         publish(job, written);
       }

@@ -3,6 +3,7 @@ package dev.quire.store;
 import dev.quire.consistency.StreamKey;
 import dev.quire.model.Operation;
 import dev.quire.model.OperationWithContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +45,23 @@ public interface OperationStore extends AutoCloseable {
 
   /** Operations of one stream with index greater than {@code afterIndex}, by index ascending. */
   Page<Operation> getSince(StreamKey stream, long afterIndex, OperationFilter filter, PageRequest page);
+
+  /**
+   * Every operation of one stream with index greater than {@code afterIndex}, by index ascending,
+   * read page by page with {@link #getSince} (raw history: a merge's skipped operations included).
+   */
+  default List<Operation> readStream(StreamKey stream, long afterIndex) {
+    List<Operation> all = new ArrayList<>();
+    PageRequest request = PageRequest.first(PageRequest.MAX_LIMIT);
+    while (true) {
+      Page<Operation> page = getSince(stream, afterIndex, OperationFilter.NONE, request);
+      all.addAll(page.items());
+      if (page.nextCursor().isEmpty()) {
+        return all;
+      }
+      request = new PageRequest(page.nextCursor().get(), PageRequest.MAX_LIMIT);
+    }
+  }
 
   /**
    * Operations of every stream with ordinal greater than {@code afterOrdinal}, by ordinal ascending,

@@ -9,6 +9,7 @@ import static dev.quire.job.JobTestSupport.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quire.consistency.ConsistencyCoordinate;
 import dev.quire.consistency.StreamKey;
 import dev.quire.model.Action;
 import dev.quire.model.DocumentDeletedException;
@@ -42,6 +43,74 @@ class JobExecutorTest {
   private List<Operation> stored(String documentId, String scope) {
     return store.getSince(StreamKey.of(documentId, scope, "main"), -1, OperationFilter.NONE, PageRequest.first(1000))
         .items();
+  }
+
+  @Test
+  void readCoordinates_ofAWriteOutsideTheDocumentScope_includeTheDocumentScopesLatestOperation() {
+    executor.execute(job("doc", create("doc")));
+    Job mutation = job("doc", set("/a", 1));
+    List<OperationWithContext> written = executor.execute(mutation);
+
+    // The CREATE (document scope, index 0) must be readable before the mutation is: a read with the
+    // mutation's token would otherwise find no document while the create is still being indexed.
+    assertThat(executor.readCoordinates(mutation, written)).containsExactly(
+        new ConsistencyCoordinate("doc", Scopes.GLOBAL, "main", 0),
+        new ConsistencyCoordinate("doc", Scopes.DOCUMENT, "main", 0));
+    // Without a cached head, the store's revisions give the same answer.
+    assertThat(new JobExecutor(store, models).readCoordinates(mutation, written)).containsExactly(
+        new ConsistencyCoordinate("doc", Scopes.GLOBAL, "main", 0),
+        new ConsistencyCoordinate("doc", Scopes.DOCUMENT, "main", 0));
+  }
+
+  @Test
+  void readCoordinates_ofADocumentScopeWrite_areItsOwn() {
+    Job creation = job("doc", create("doc"));
+    List<OperationWithContext> written = executor.execute(creation);
+
+    assertThat(executor.readCoordinates(creation, written))
+        .containsExactly(new ConsistencyCoordinate("doc", Scopes.DOCUMENT, "main", 0));
+    assertThat(executor.readCoordinates(creation, List.of())).isEmpty();
+  }
+
+  @Test
+  void check_runsTheActionsAgainstTheLatestHeadAndWritesNothing() {
+    executor.execute(job("doc", create("doc")));
+    executor.execute(job("doc", set("/a", 1)));
+    long before = store.lastOrdinal();
+
+    executor.check("doc", "main", List.of(set("/b", 2), set(Scopes.LOCAL, "/x", 1)));
+    Action deleteMissing = Action.of(JsonDocumentModel.DELETE_PATH, Scopes.GLOBAL, Json.object().put("path", "/missing"));
+    assertThatThrownBy(() -> executor.check("doc", "main", List.of(set("/b", 2), deleteMissing)))
+        .isInstanceOf(InvalidActionException.class);
+    // The head the check saw includes the write before it: /a exists, so deleting it passes.
+    executor.check("doc", "main",
+        List.of(Action.of(JsonDocumentModel.DELETE_PATH, Scopes.GLOBAL, Json.object().put("path", "/a"))));
+
+    assertThat(store.lastOrdinal()).isEqualTo(before);
+    assertThat(stored("doc", Scopes.GLOBAL)).hasSize(1);
+  }
+
+  @Test
+  void check_refusesUnknownAndDeletedDocumentsEvenWithoutActions() {
+    assertThatThrownBy(() -> executor.check("nobody", "main", List.of()))
+        .isInstanceOf(DocumentNotFoundException.class);
+    executor.execute(job("doc", create("doc")));
+    executor.check("doc", "main", List.of());
+    assertThatThrownBy(() -> executor.check("doc", "feature", List.of()))
+        .isInstanceOf(DocumentNotFoundException.class);
+    executor.execute(job("doc", delete("doc")));
+    assertThatThrownBy(() -> executor.check("doc", "main", List.of()))
+        .isInstanceOf(DocumentDeletedException.class);
+  }
+
+  @Test
+  void check_rebuildsAnUncachedHeadFromTheStore() {
+    new JobExecutor(store, models).execute(job("doc", create("doc")));
+    // This executor never ran a job on "doc": its check reads the head from the store.
+    Action deleteMissing = Action.of(JsonDocumentModel.DELETE_PATH, Scopes.GLOBAL, Json.object().put("path", "/missing"));
+    assertThatThrownBy(() -> executor.check("doc", "main", List.of(deleteMissing)))
+        .isInstanceOf(InvalidActionException.class);
+    executor.check("doc", "main", List.of(set("/a", 1)));
   }
 
   @Test

@@ -168,7 +168,8 @@ class JobRunnerTest {
     assertThat(done.status()).isEqualTo(JobStatus.READ_READY);
     assertThat(done.attempts()).isEqualTo(2);
     assertThat(done.consistencyToken().orElseThrow().coordinates())
-        .containsExactly(new ConsistencyCoordinate("doc", Scopes.GLOBAL, "main", 1));
+        .containsExactly(new ConsistencyCoordinate("doc", Scopes.GLOBAL, "main", 1),
+            new ConsistencyCoordinate("doc", Scopes.DOCUMENT, "main", 0));
     List<Operation> global = store.getSince(StreamKey.of("doc", Scopes.GLOBAL, "main"), -1, OperationFilter.NONE,
         PageRequest.firstDefault()).items();
     assertThat(global).as("stored once, not re-applied on top of itself").extracting(Operation::index)

@@ -141,6 +141,21 @@ public abstract class OperationStoreConformance {
     assertThat(store.getRevisions("doc", "feature")).containsExactly(Map.entry(Scopes.LOCAL, 2L));
   }
 
+  @Test
+  void revisions_name_every_scope_of_the_branch_and_no_scope_of_another_branch() {
+    store.append("job-1", "doc", DOCUMENT_TYPE, Scopes.DOCUMENT, Scopes.MAIN_BRANCH, 0, operations(0, 3));
+    store.append("job-2", "doc", DOCUMENT_TYPE, Scopes.GLOBAL, Scopes.MAIN_BRANCH, 0, operations(0, 1));
+    store.append("job-3", "doc", DOCUMENT_TYPE, Scopes.LOCAL, "feature", 0, operations(0, 2));
+    store.append("job-4", "other", DOCUMENT_TYPE, Scopes.LOCAL, Scopes.MAIN_BRANCH, 0, operations(0, 5));
+
+    assertThat(store.getRevisions("doc", Scopes.MAIN_BRANCH))
+        .containsOnly(Map.entry(Scopes.DOCUMENT, 3L), Map.entry(Scopes.GLOBAL, 1L));
+    assertThat(store.getRevisions("doc", "feature")).containsOnly(Map.entry(Scopes.LOCAL, 2L));
+    assertThat(store.getRevisions("doc", "nowhere")).isEmpty();
+    assertThat(store.documentType("doc")).isEqualTo(DOCUMENT_TYPE);
+    assertThat(store.documentType("missing")).isNull();
+  }
+
   // ---- optimistic concurrency ----
 
   @Test

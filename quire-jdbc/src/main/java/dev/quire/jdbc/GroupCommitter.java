@@ -3,6 +3,7 @@ package dev.quire.jdbc;
 import dev.quire.concurrent.NamedThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,7 +50,7 @@ final class GroupCommitter<T, R> implements AutoCloseable {
 
   private final String name;
   private final int maxGroupSize;
-  private final long gatherNanos;
+  private final Gathering gathering;
   private final Handler<T, R> handler;
   private final BlockingQueue<Request<T, R>> queue = new LinkedBlockingQueue<>();
   private final Request<T, R> poison = new Request<>(null);
@@ -59,21 +60,35 @@ final class GroupCommitter<T, R> implements AutoCloseable {
   private boolean closed;
 
   /**
-   * @param gatherNanos how long the worker may wait for stragglers when a group starts smaller than
-   *     the previous one (0: never wait). Callers released by one commit resubmit within
-   *     microseconds; without this, the first of them would commit alone and the rest would queue
-   *     behind its fsync, halving the group size every round.
+   * How the worker may wait for more requests once it has taken what was queued; waiting costs the
+   * group's first request a little latency and saves transactions (commits, lock hand-overs).
    */
-  GroupCommitter(String name, int maxGroupSize, long gatherNanos, Handler<T, R> handler) {
+  sealed interface Gathering {
+    /** Never wait: handle what is queued at once. */
+    record None() implements Gathering {}
+
+    /**
+     * Wait up to {@code maxNanos} for the group to reach the previous group's size. For a committer
+     * whose callers resubmit as soon as they are released: without it, the first of them would
+     * commit alone and the rest would queue behind its fsync, halving the group every round.
+     */
+    record ToPreviousSize(long maxNanos) implements Gathering {}
+
+    /**
+     * Keep taking requests while they arrive less than {@code idleNanos} apart, for at most {@code
+     * maxNanos}. For a committer fed in bursts by another stage (a read model fed by the append
+     * writer's groups, one job at a time): without it, it commits the head of each burst on its own.
+     */
+    record WhileArriving(long idleNanos, long maxNanos) implements Gathering {}
+  }
+
+  GroupCommitter(String name, int maxGroupSize, Gathering gathering, Handler<T, R> handler) {
     if (maxGroupSize < 1) {
       throw new IllegalArgumentException("maxGroupSize must be positive, got " + maxGroupSize);
     }
-    if (gatherNanos < 0) {
-      throw new IllegalArgumentException("gatherNanos must not be negative, got " + gatherNanos);
-    }
     this.name = name;
     this.maxGroupSize = maxGroupSize;
-    this.gatherNanos = gatherNanos;
+    this.gathering = Objects.requireNonNull(gathering, "gathering");
     this.handler = handler;
     this.worker = NamedThreadFactory.daemon(name).newThread(this::run);
     worker.start();
@@ -123,7 +138,13 @@ final class GroupCommitter<T, R> implements AutoCloseable {
       try {
         group.add(queue.take());
         queue.drainTo(group, maxGroupSize - 1);
-        gather(group, Math.min(previousSize, maxGroupSize));
+        switch (gathering) {
+          case Gathering.None none -> {}
+          case Gathering.ToPreviousSize toPrevious ->
+              gatherToSize(group, Math.min(previousSize, maxGroupSize), toPrevious.maxNanos());
+          case Gathering.WhileArriving whileArriving ->
+              gatherWhileArriving(group, whileArriving.idleNanos(), whileArriving.maxNanos());
+        }
       } catch (InterruptedException e) {
         failAll(new IllegalStateException(name + " was interrupted"));
         return;
@@ -137,27 +158,41 @@ final class GroupCommitter<T, R> implements AutoCloseable {
     }
   }
 
-  /** Waits up to {@code gatherNanos} for the group to reach {@code target} requests. */
-  private void gather(List<Request<T, R>> group, int target) throws InterruptedException {
-    if (gatherNanos == 0 || group.size() >= target || group.contains(poison)) {
-      return;
+  /** Waits up to {@code maxNanos} for the group to reach {@code target} requests. */
+  private void gatherToSize(List<Request<T, R>> group, int target, long maxNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + maxNanos;
+    while (group.size() < target && !group.contains(poison)) {
+      if (!takeNext(group, deadline - System.nanoTime())) {
+        return;
+      }
     }
-    long deadline = System.nanoTime() + gatherNanos;
-    while (group.size() < target) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
+  }
+
+  /** Takes requests while the next one comes within {@code idleNanos}, up to {@code maxNanos} in all. */
+  private void gatherWhileArriving(List<Request<T, R>> group, long idleNanos, long maxNanos)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + maxNanos;
+    while (group.size() < maxGroupSize && !group.contains(poison)) {
+      if (!takeNext(group, Math.min(idleNanos, deadline - System.nanoTime()))) {
         return;
       }
-      Request<T, R> next = queue.poll(remaining, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
-      }
-      group.add(next);
-      if (next == poison) {
-        return;
-      }
+    }
+  }
+
+  /** Waits up to {@code nanos} for one more request and drains what came with it; false if none came. */
+  private boolean takeNext(List<Request<T, R>> group, long nanos) throws InterruptedException {
+    if (nanos <= 0) {
+      return false;
+    }
+    Request<T, R> next = queue.poll(nanos, TimeUnit.NANOSECONDS);
+    if (next == null) {
+      return false;
+    }
+    group.add(next);
+    if (next != poison) {
       queue.drainTo(group, maxGroupSize - group.size());
     }
+    return true;
   }
 
   private void handle(List<Request<T, R>> group) {

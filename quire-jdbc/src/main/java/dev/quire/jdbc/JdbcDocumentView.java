@@ -546,7 +546,7 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
   // ---- rows --------------------------------------------------------------------------------------
 
   /** Reading and writing entries; the one place that knows the view's tables. */
-  private static final class Rows {
+  static final class Rows {
 
     /**
      * One query for the document row and its snapshots: one statement to compile and one consistent
@@ -589,6 +589,21 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     }
 
     /**
+     * Parameters: with {@code slug}, (branch, idOrSlug) three times; without, (branch, id). The
+     * snapshots join is a per-row index lookup (an OR in the WHERE clause keeps the planner from
+     * deriving the snapshot key from it), so the joined columns must share a collation.
+     */
+    static String loadByIdOrSlugSql(boolean slug) {
+      String holder = "(SELECT h.document_id FROM quire_slugs h WHERE h.branch = ? AND h.slug = ?)";
+      return "SELECT d.document_id, d.document_type, d.created, d.deleted, d.slug, d.name, d.created_at,"
+          + " s.scope, s.content, s.last_index, s.last_hash, s.last_modified, "
+          + (slug ? holder : "NULL") + " AS holder"
+          + " FROM quire_documents d LEFT JOIN quire_snapshots s ON s.document_id = d.document_id AND s.branch = d.branch"
+          + " WHERE d.branch = ? AND (d.document_id = ?" + (slug ? " OR d.document_id = " + holder : "") + ")"
+          + " ORDER BY d.document_id";
+    }
+
+    /**
      * The document whose id is {@code idOrSlug} and the one holding it as a slug (either may be
      * null, deleted or not created yet), in one query: a read by id or slug is the hot read path,
      * and each statement costs a compile on SQLite.
@@ -598,13 +613,7 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
         return new IdOrSlug(null, null);
       }
       boolean slug = !idOrSlug.isEmpty();
-      String holder = "(SELECT h.document_id FROM quire_slugs h WHERE h.branch = ? AND h.slug = ?)";
-      String sql = "SELECT d.document_id, d.document_type, d.created, d.deleted, d.slug, d.name, d.created_at,"
-          + " s.scope, s.content, s.last_index, s.last_hash, s.last_modified, "
-          + (slug ? holder : "NULL") + " AS holder"
-          + " FROM quire_documents d LEFT JOIN quire_snapshots s ON s.document_id = d.document_id AND s.branch = d.branch"
-          + " WHERE d.branch = ? AND (d.document_id = ?" + (slug ? " OR d.document_id = " + holder : "") + ")"
-          + " ORDER BY d.document_id";
+      String sql = loadByIdOrSlugSql(slug);
       Map<String, Entry> entries = new HashMap<>();
       String[] holderId = new String[1];
       Statements.run(c, sql, ps -> {

@@ -66,7 +66,8 @@ public final class JdbcOperationStore implements OperationStore {
   private static final int MAX_TUPLES_PER_QUERY = 500;
   private static final int MAX_RACE_RETRIES = 3;
   // Far below one fsync (milliseconds), so waiting for stragglers costs little and saves commits.
-  private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+  private static final GroupCommitter.Gathering GATHERING =
+      new GroupCommitter.Gathering.ToPreviousSize(TimeUnit.MICROSECONDS.toNanos(500));
 
   /** Test seam: runs on the writer thread inside the append transaction. */
   interface AppendHook {
@@ -84,6 +85,7 @@ public final class JdbcOperationStore implements OperationStore {
   private final OperationSql sql;
   private final AppendHook hook;
   private final GroupCommitter<WriteBatch, List<OperationWithContext>> writer;
+  private final DocumentTypes knownTypes = new DocumentTypes();
   private volatile boolean ownsDatabase;
 
   /** A store on a database shared with other stores and read models; closing the store leaves it open. */
@@ -111,7 +113,7 @@ public final class JdbcOperationStore implements OperationStore {
     this.dataSource = database.dataSource();
     this.sql = OperationSql.forDialect(database.dialect());
     this.hook = Objects.requireNonNull(hook, "hook");
-    this.writer = new GroupCommitter<>("quire-jdbc-append", maxGroupSize, GATHER_NANOS, this::writeGroup);
+    this.writer = new GroupCommitter<>("quire-jdbc-append", maxGroupSize, GATHERING, this::writeGroup);
   }
 
   public QuireDatabase database() {
@@ -231,15 +233,22 @@ public final class JdbcOperationStore implements OperationStore {
   @Override
   public Map<String, Long> getRevisions(String documentId, String branch) {
     Map<String, Long> revisions = new LinkedHashMap<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql.revisions)) {
-      ps.setString(1, documentId);
-      ps.setString(2, branch);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          revisions.put(rs.getString(1), rs.getLong(2) + 1);
+    try (Connection c = dataSource.getConnection()) {
+      Statements.run(c, sql.revisions, ps -> {
+        ps.setString(1, documentId);
+        ps.setString(2, documentId);
+        ps.setString(3, documentId);
+        ps.setString(4, branch);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long max = rs.getLong(2);
+            if (!rs.wasNull()) {
+              revisions.put(rs.getString(1), max + 1);
+            }
+          }
         }
-      }
+        return null;
+      });
     } catch (SQLException e) {
       throw failure("read revisions of " + documentId, e);
     }
@@ -248,12 +257,21 @@ public final class JdbcOperationStore implements OperationStore {
 
   @Override
   public String documentType(String documentId) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql.documentType)) {
-      ps.setString(1, documentId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
+    String known = knownTypes.get(documentId);
+    if (known != null) {
+      return known;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      String type = Statements.run(c, sql.documentType, ps -> {
+        ps.setString(1, documentId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getString(1) : null;
+        }
+      });
+      if (type != null) {
+        knownTypes.remember(documentId, type);
       }
+      return type;
     } catch (SQLException e) {
       throw failure("read the type of " + documentId, e);
     }
@@ -357,6 +375,9 @@ public final class JdbcOperationStore implements OperationStore {
         StorageException failure = failure("commit " + remaining.size() + " write batch(es)", e);
         remaining.forEach(r -> r.result().completeExceptionally(failure));
         return;
+      }
+      for (Row row : plan.rows) {
+        knownTypes.remember(row.operation().documentId(), row.operation().documentType());
       }
       plan.complete();
       return;
@@ -587,7 +608,15 @@ public final class JdbcOperationStore implements OperationStore {
   /** The recorded type of each of these documents that the store already has. */
   private Map<String, String> documentTypes(Connection c, Set<String> documents) throws SQLException {
     Map<String, String> types = new HashMap<>();
-    List<String> all = new ArrayList<>(documents);
+    List<String> all = new ArrayList<>(documents.size());
+    for (String document : documents) {
+      String known = knownTypes.get(document);
+      if (known != null) {
+        types.put(document, known);
+      } else {
+        all.add(document);
+      }
+    }
     for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
       Statements.run(c, sql.documentTypes(chunk.size()), ps -> {

@@ -30,8 +30,21 @@ final class OperationSql {
   final String sinceOrdinal =
       "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE + " WHERE ordinal > ? ORDER BY ordinal LIMIT ?";
 
+  /**
+   * Per scope of a document branch, its highest index (NULL for a scope only on other branches).
+   * Parameters: the document id three times, then the branch. The unique index leads with
+   * (document_id, scope), so this walks the document's scopes one index seek each (a skip scan)
+   * and takes each scope's MAX from the index, instead of reading every operation of the document.
+   */
   final String revisions =
-      "SELECT scope, MAX(op_index) FROM " + TABLE + " WHERE document_id = ? AND branch = ? GROUP BY scope";
+      "WITH RECURSIVE s(scope) AS ("
+          + " SELECT MIN(scope) FROM " + TABLE + " WHERE document_id = ?"
+          + " UNION ALL"
+          + " SELECT (SELECT MIN(o.scope) FROM " + TABLE + " o WHERE o.document_id = ? AND o.scope > s.scope)"
+          + " FROM s WHERE s.scope IS NOT NULL)"
+          + " SELECT s.scope, (SELECT MAX(o.op_index) FROM " + TABLE
+          + " o WHERE o.document_id = ? AND o.scope = s.scope AND o.branch = ?)"
+          + " FROM s WHERE s.scope IS NOT NULL";
 
   final String documentType = "SELECT document_type FROM " + TABLE + " WHERE document_id = ? LIMIT 1";
 

@@ -4,7 +4,6 @@ import dev.quire.model.OperationWithContext;
 import dev.quire.store.OperationStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The store's operations after an ordinal, page by page, read one page ahead of the caller: while a
@@ -28,12 +27,7 @@ final class OrdinalPages {
 
   /** The next page; empty once the store has nothing after the previous one. */
   List<OperationWithContext> next() {
-    List<OperationWithContext> page;
-    try {
-      page = next.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
+    List<OperationWithContext> page = ReadModelEngine.join(next);
     next = page.isEmpty() ? CompletableFuture.completedFuture(List.of()) : read(page.get(page.size() - 1).ordinal());
     return page;
   }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -28,7 +29,8 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>SQLite connections run in WAL mode (readers never block the writer), with
  * {@code synchronous} set by {@link Durability}, a busy timeout, and {@code BEGIN IMMEDIATE} for
- * every write transaction so two writers queue on the lock instead of failing on upgrade.
+ * every write transaction so two writers queue on the lock instead of failing on upgrade; the WAL
+ * is checkpointed by a background thread ({@link WalCheckpointer}) every 100 ms.
  * PostgreSQL connections use the URL's {@code currentSchema} (or {@link DatabaseConfig#schema()}),
  * created by the migration if missing.
  *
@@ -38,12 +40,15 @@ public final class QuireDatabase implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(QuireDatabase.class);
   private static final String HISTORY_TABLE = "quire_schema_history";
+  private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
   private final DatabaseUrl url;
   private final DatabaseConfig config;
   private final String schema;
   private final HikariDataSource dataSource;
   private final WriteGate writeGate;
+  // SQLite only; null on PostgreSQL.
+  private final WalCheckpointer checkpointer;
   // Guarded by this; PostgreSQL only, created on first use.
   private ProgressListener progressListener;
 
@@ -63,6 +68,9 @@ public final class QuireDatabase implements AutoCloseable {
       dataSource.close();
       throw new StorageException("Cannot migrate the Quire schema at " + url.redacted() + ": " + e.getMessage(), e);
     }
+    this.checkpointer = url.dialect() == Dialect.SQLITE
+        ? new WalCheckpointer(dataSource, CHECKPOINT_INTERVAL)
+        : null;
   }
 
   /** Opens {@code url} with {@link DatabaseConfig#DEFAULTS}. */
@@ -130,6 +138,9 @@ public final class QuireDatabase implements AutoCloseable {
     if (listener != null) {
       listener.close();
     }
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     dataSource.close();
   }
 
@@ -167,6 +178,8 @@ public final class QuireDatabase implements AutoCloseable {
     // another writer committed in between; IMMEDIATE takes the write lock up front and waits for it.
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     sqlite.enforceForeignKeys(true);
+    // WAL pages are copied back by the WalCheckpointer thread, not by the commit that crosses 1,000.
+    sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, Integer.toString(WalCheckpointer.FALLBACK_PAGES));
     SQLiteDataSource source = new SQLiteDataSource(sqlite);
     source.setUrl(url.jdbcUrl());
 

@@ -47,6 +47,31 @@ class SqliteDatabaseTest {
   }
 
   @Test
+  void walIsCheckpointedInTheBackgroundNotByTheCommitThatFillsIt() throws Exception {
+    String url = Databases.sqliteUrl(dir);
+    long before = checkpointThreads(); // databases other tests left open have theirs
+    try (JdbcOperationStore store = JdbcOperationStore.open(url, DatabaseConfig.DEFAULTS)) {
+      QuireDatabase db = store.database();
+      assertThat(pragma(db, "wal_autocheckpoint")).isEqualTo(Integer.toString(WalCheckpointer.FALLBACK_PAGES));
+      assertThat(checkpointThreads()).isEqualTo(before + 1);
+      for (int i = 0; i < 20; i++) {
+        store.append(batch(append(stream("doc"), operations(i * 50, 50))));
+      }
+      // A pass with no reader in the way copies every frame back into the database file.
+      try (WalCheckpointer checkpointer = new WalCheckpointer(db.dataSource(), java.time.Duration.ofHours(1))) {
+        assertThat(checkpointer.checkpoint()).isZero();
+      }
+    }
+    assertThat(checkpointThreads()).as("closing the database stops its checkpoint thread").isEqualTo(before);
+  }
+
+  private static long checkpointThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("quire-sqlite-checkpoint") && t.isAlive())
+        .count();
+  }
+
+  @Test
   void reopen_keepsTheOperationsAndContinuesTheOrdinals() {
     String url = Databases.sqliteUrl(dir);
     try (JdbcOperationStore store = JdbcOperationStore.open(url, DatabaseConfig.DEFAULTS)) {

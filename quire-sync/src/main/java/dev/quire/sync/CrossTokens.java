@@ -104,16 +104,7 @@ final class CrossTokens {
   }
 
   private Optional<Long> localIndex(Ref ref) {
-    List<Operation> raw = new ArrayList<>();
-    PageRequest request = PageRequest.first(PageRequest.MAX_LIMIT);
-    while (true) {
-      Page<Operation> page = reactor.operationStore().getSince(ref.stream(), -1, OperationFilter.NONE, request);
-      raw.addAll(page.items());
-      if (page.nextCursor().isEmpty()) {
-        break;
-      }
-      request = new PageRequest(page.nextCursor().get(), PageRequest.MAX_LIMIT);
-    }
+    List<Operation> raw = reactor.operationStore().readStream(ref.stream(), -1);
     List<Operation> effective = EffectiveHistory.of(raw);
     for (int i = effective.size() - 1; i >= 0; i--) {
       if (effective.get(i).action().id().equals(ref.a())) {

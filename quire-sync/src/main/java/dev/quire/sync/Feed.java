@@ -7,10 +7,7 @@ import dev.quire.job.EffectiveHistory;
 import dev.quire.model.Operation;
 import dev.quire.model.OperationWithContext;
 import dev.quire.readmodel.ReadOptions;
-import dev.quire.store.OperationFilter;
 import dev.quire.store.OperationStore;
-import dev.quire.store.Page;
-import dev.quire.store.PageRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -94,12 +91,12 @@ final class Feed {
    */
   private static List<Operation> effectiveFrom(OperationStore store, StreamKey key, long lowest) {
     if (lowest > 0) {
-      List<Operation> tail = readFrom(store, key, lowest - 1);
+      List<Operation> tail = store.readStream(key, lowest - 2);
       if (tail.stream().noneMatch(op -> op.skip() > 0) && !tail.isEmpty() && tail.get(0).index() == lowest - 1) {
         return tail;
       }
     }
-    return EffectiveHistory.of(readFrom(store, key, 0));
+    return EffectiveHistory.of(store.readStream(key, -1));
   }
 
   private static boolean matches(RemoteFilter filter, Set<String> collection, StreamKey key) {
@@ -120,20 +117,6 @@ final class Feed {
     // Walking descendants needs the indexer's outgoing edges; ancestors() of each candidate is
     // simpler and correct: a document belongs when the drive is among its ancestors.
     return new CollectionMembers(reactor, driveId).snapshot();
-  }
-
-  /** Raw operations of {@code key} from index {@code fromIndex} to the head. */
-  private static List<Operation> readFrom(OperationStore store, StreamKey key, long fromIndex) {
-    List<Operation> all = new ArrayList<>();
-    PageRequest request = PageRequest.first(PageRequest.MAX_LIMIT);
-    while (true) {
-      Page<Operation> page = store.getSince(key, fromIndex - 1, OperationFilter.NONE, request);
-      all.addAll(page.items());
-      if (page.nextCursor().isEmpty()) {
-        return all;
-      }
-      request = new PageRequest(page.nextCursor().get(), PageRequest.MAX_LIMIT);
-    }
   }
 
   /** Membership of a drive collection, resolved through the document indexer. */

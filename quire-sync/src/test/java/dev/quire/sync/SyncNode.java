@@ -13,8 +13,6 @@ import dev.quire.model.Json;
 import dev.quire.model.Operation;
 import dev.quire.model.builtin.JsonDocumentModel;
 import dev.quire.readmodel.ReadOptions;
-import dev.quire.store.OperationFilter;
-import dev.quire.store.PageRequest;
 import dev.quire.view.ViewFilter;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,14 +72,12 @@ final class SyncNode implements AutoCloseable {
   }
 
   List<String> effectiveActionIds(String id, String scope) {
-    List<Operation> raw = reactor.operationStore().getSince(StreamKey.of(id, scope, "main"), -1, OperationFilter.NONE,
-        PageRequest.first(PageRequest.MAX_LIMIT)).items();
+    List<Operation> raw = reactor.operationStore().readStream(StreamKey.of(id, scope, "main"), -1);
     return EffectiveHistory.of(raw).stream().map(op -> op.action().id()).toList();
   }
 
   int rawCount(String id, String scope) {
-    return reactor.operationStore().getSince(StreamKey.of(id, scope, "main"), -1, OperationFilter.NONE,
-        PageRequest.first(PageRequest.MAX_LIMIT)).items().size();
+    return reactor.operationStore().readStream(StreamKey.of(id, scope, "main"), -1).size();
   }
 
   /** The global state through the document view, or null when the view does not have the document. */
