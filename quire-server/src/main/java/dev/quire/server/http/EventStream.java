@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * after it replayed from the store and then continues live, in ordinal order, with no gap even when
  * jobs commit out of order. The other types are live only and carry no id (a reconnect keeps the
  * last ordinal). Before any live event is sent the stream catches up with the store, so a job's
- * OPERATION_WRITTEN always precedes its OPERATIONS_READY.
+ * OPERATION_WRITTEN always precedes its OPERATIONS_READY. An operation already in the store but
+ * not yet announced on the bus by its job is held back until it is (so it carries its job id);
+ * operations no job of this process announces (another process's) go out at the next heartbeat
+ * at the latest, without a job id.
  *
  * <p>Concurrency: each connection is served by the request's own (virtual) thread, which alone
  * writes to the response. Bus handlers only put signals on the connection's bounded queue; a client
@@ -169,6 +173,12 @@ public final class EventStream {
             return size() > JOB_ID_MEMORY;
           }
         });
+    /**
+     * The highest ordinal the bus announced (OPERATION_WRITTEN). An operation can be visible in the
+     * store before its job's thread announces it; a live drain stops before such an operation, so
+     * it goes out with its job id once announced instead of without one.
+     */
+    private final AtomicLong announced = new AtomicLong();
     private volatile boolean overflowed;
 
     Session(String documentId, Set<String> types) {
@@ -182,6 +192,7 @@ public final class EventStream {
         subscriptions.add(bus.subscribe(QuireEvents.OPERATION_WRITTEN, event -> {
           for (OperationWithContext op : event.operations()) {
             jobIds.put(op.ordinal(), event.jobId());
+            announced.accumulateAndGet(op.ordinal(), Math::max);
           }
           if (wakePending.compareAndSet(false, true)) {
             offer(WAKE);
@@ -190,6 +201,13 @@ public final class EventStream {
       }
       if (types.contains(QuireEvents.OPERATIONS_READY.name())) {
         subscriptions.add(bus.subscribe(QuireEvents.OPERATIONS_READY, event -> {
+          // This handler can run before this session's OPERATION_WRITTEN handler for the same job
+          // (the read models may finish before the job's thread reaches it): announce the job's
+          // operations here too, so the drain before this event sends them, with their job id.
+          for (OperationWithContext op : event.operations()) {
+            jobIds.putIfAbsent(op.ordinal(), event.jobId());
+            announced.accumulateAndGet(op.ordinal(), Math::max);
+          }
           List<OperationWithContext> ops = event.operations().stream().filter(this::matches).toList();
           if (!ops.isEmpty()) {
             ObjectNode data = Json.object();
@@ -274,7 +292,7 @@ public final class EventStream {
     void run(ServletOutputStream out, long start) throws IOException {
       long last = start;
       write(out, "retry: 1000\n: quire event stream\n\n");
-      last = drain(out, last);
+      last = drain(out, last, true);
       while (true) {
         Signal signal;
         try {
@@ -284,6 +302,9 @@ public final class EventStream {
           return;
         }
         if (signal == null) {
+          // Operations no job of this process announces (another process's, on a shared
+          // PostgreSQL) go out at the latest here, without a job id.
+          last = drain(out, last, true);
           write(out, ": keep-alive\n\n");
         } else if (signal instanceof Close) {
           if (overflowed) {
@@ -292,16 +313,20 @@ public final class EventStream {
           return;
         } else if (signal instanceof Wake) {
           wakePending.set(false);
-          last = drain(out, last);
+          last = drain(out, last, false);
         } else if (signal instanceof Send send) {
-          last = drain(out, last);
+          last = drain(out, last, false);
           write(out, "event: " + send.type() + "\ndata: " + Json.mapper().writeValueAsString(send.data()) + "\n\n");
         }
       }
     }
 
-    /** Sends every stored operation after {@code last}; returns the new last ordinal. */
-    private long drain(ServletOutputStream out, long last) throws IOException {
+    /**
+     * Sends the stored operations after {@code last}: all of them, or ({@code all} false) up to the
+     * first one whose job id is unknown and that the bus has not announced yet. Returns the new
+     * last ordinal.
+     */
+    private long drain(ServletOutputStream out, long last, boolean all) throws IOException {
       if (!types.contains(QuireEvents.OPERATION_WRITTEN.name())) {
         return last;
       }
@@ -311,13 +336,19 @@ public final class EventStream {
           return last;
         }
         StringBuilder chunk = new StringBuilder();
+        boolean held = false;
         for (OperationWithContext op : ops) {
+          String jobId = jobIds.get(op.ordinal());
+          if (!all && jobId == null && op.ordinal() > announced.get()) {
+            held = true;
+            break;
+          }
           last = Math.max(last, op.ordinal());
           if (!matches(op)) {
             continue;
           }
           ObjectNode data = Json.object();
-          data.put("jobId", jobIds.get(op.ordinal()));
+          data.put("jobId", jobId);
           data.putArray("operations").add(Wire.operation(op));
           chunk.append("id: ").append(op.ordinal())
               .append("\nevent: ").append(QuireEvents.OPERATION_WRITTEN.name())
@@ -327,7 +358,7 @@ public final class EventStream {
         if (!chunk.isEmpty()) {
           write(out, chunk.toString());
         }
-        if (ops.size() < REPLAY_PAGE) {
+        if (held || ops.size() < REPLAY_PAGE) {
           return last;
         }
       }

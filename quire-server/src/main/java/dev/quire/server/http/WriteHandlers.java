@@ -16,6 +16,7 @@ import dev.quire.server.ServerConfig;
 import dev.quire.view.ViewFilter;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -69,10 +70,9 @@ final class WriteHandlers {
     ctx.future(() -> documents.known(id).thenCompose(type -> {
       DocumentModel model = requests.model(type);
       WriteRequests.Mutation mutation = requests.mutation(body, model);
-      return documents.requireLive(id, mutation.branch()).thenCompose(document -> {
-        document.ifPresent(d -> LiveDocuments.dryRun(model, d, mutation.actions()));
-        return answer(ctx, wait, reactor.execute(id, mutation.branch(), mutation.actions()), mutation.branch(), true);
-      });
+      // known() has waited for an accepted CREATE already; check the actions against the head.
+      reactor.check(id, mutation.branch(), mutation.actions());
+      return answer(ctx, wait, reactor.execute(id, mutation.branch(), mutation.actions()), mutation.branch(), true);
     }));
   }
 
@@ -81,8 +81,8 @@ final class WriteHandlers {
     WaitRequest wait = WaitRequest.of(ctx, config);
     String id = ctx.pathParam("id");
     boolean cascade = Params.flag(ctx, "cascade");
-    ctx.future(() -> documents.requireLive(id, Scopes.MAIN_BRANCH)
-        .thenCompose(document -> answer(ctx, wait, reactor.delete(id, cascade), Scopes.MAIN_BRANCH, false)));
+    ctx.future(() -> documents.check(id, Scopes.MAIN_BRANCH, List.of())
+        .thenCompose(checked -> answer(ctx, wait, reactor.delete(id, cascade), Scopes.MAIN_BRANCH, false)));
   }
 
   /** PUT /v1/documents/{id}/relationships/{type}/{targetId}, body {@code {metadata?}}. */
@@ -102,9 +102,9 @@ final class WriteHandlers {
     }
     JsonNode finalMetadata = metadata;
     // PUT replaces: an existing edge gets the new metadata (ADD would leave it unchanged).
-    ctx.future(() -> documents.requireLive(source, Scopes.MAIN_BRANCH)
-        .thenCombine(documents.requireLive(target, Scopes.MAIN_BRANCH), (a, b) -> a)
-        .thenCompose(document -> documents.hasRelationship(source, target, type))
+    ctx.future(() -> documents.check(source, Scopes.MAIN_BRANCH, List.of())
+        .thenCombine(documents.check(target, Scopes.MAIN_BRANCH, List.of()), (a, b) -> a)
+        .thenCompose(checked -> documents.hasRelationship(source, target, type))
         .thenCompose(exists -> answer(ctx, wait, exists
             ? reactor.updateRelationship(source, target, type, finalMetadata)
             : reactor.addRelationship(source, target, type, finalMetadata), Scopes.MAIN_BRANCH, true)));
@@ -116,8 +116,8 @@ final class WriteHandlers {
     String source = ctx.pathParam("id");
     String type = ctx.pathParam("type");
     String target = ctx.pathParam("targetId");
-    ctx.future(() -> documents.requireLive(source, Scopes.MAIN_BRANCH)
-        .thenCompose(document -> answer(ctx, wait,
+    ctx.future(() -> documents.check(source, Scopes.MAIN_BRANCH, List.of())
+        .thenCompose(checked -> answer(ctx, wait,
             reactor.removeRelationship(source, target, type), Scopes.MAIN_BRANCH, true)));
   }
 

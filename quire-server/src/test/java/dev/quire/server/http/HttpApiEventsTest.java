@@ -3,11 +3,21 @@ package dev.quire.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import dev.quire.Reactor;
+import dev.quire.event.QuireEvents;
+import dev.quire.model.Action;
+import dev.quire.model.CreateDocumentInput;
+import dev.quire.model.Operation;
+import dev.quire.model.OperationWithContext;
+import dev.quire.model.Scopes;
+import dev.quire.model.SystemActions;
+import dev.quire.model.builtin.JsonDocumentModel;
 import dev.quire.server.ApiClient;
 import dev.quire.server.SseRecorder;
 import dev.quire.server.SseRecorder.Event;
 import dev.quire.server.TestServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +65,28 @@ class HttpApiEventsTest {
       assertThat(written.json().at("/operations/0/documentId").asText()).isEqualTo("sse-1");
       assertThat(written.json().at("/operations/0/index").asLong()).isEqualTo(0);
       assertThat(written.json().at("/operations/0/ordinal").asLong()).isEqualTo(Long.parseLong(written.id()));
+    }
+  }
+
+  @Test
+  void readyArrivingBeforeItsJobAnnouncedTheWrite_stillFollowsTheOperationWithItsJobId() throws Exception {
+    Reactor reactor = server.server().reactor();
+    try (SseRecorder events = SseRecorder.open(client, "/v1/events?documentId=sse-unannounced")) {
+      assertThat(events.status()).isEqualTo(200);
+      // Committed, but its job has not emitted OPERATION_WRITTEN yet when its read models are done:
+      // the order a slow job thread and fast read models produce.
+      Operation op = new Operation("op-unannounced", 0, 0, Instant.now(), "hash",
+          Action.of(SystemActions.CREATE_DOCUMENT, Scopes.DOCUMENT,
+              CreateDocumentInput.of(JsonDocumentModel.DOCUMENT_TYPE, "sse-unannounced").toJson()), null);
+      List<OperationWithContext> written = reactor.operationStore().append("job-unannounced", "sse-unannounced",
+          JsonDocumentModel.DOCUMENT_TYPE, Scopes.DOCUMENT, Scopes.MAIN_BRANCH, 0, List.of(op));
+      reactor.events().emit(QuireEvents.OPERATIONS_READY, new QuireEvents.OperationsReady("job-unannounced", written))
+          .get(10, TimeUnit.SECONDS);
+
+      List<Event> seen = events.until(e -> e.type().equals("OPERATIONS_READY"), WAIT);
+
+      assertThat(seen).extracting(Event::type).containsExactly("OPERATION_WRITTEN", "OPERATIONS_READY");
+      assertThat(seen.get(0).json().get("jobId").asText()).isEqualTo("job-unannounced");
     }
   }
 
