@@ -3,10 +3,11 @@ package dev.quire.bench;
 import dev.quire.bench.http.HttpLoadBenchmark;
 import dev.quire.bench.http.HttpLoadConfig;
 import dev.quire.bench.http.HttpLoadResult;
-import dev.quire.bench.load.LatencySummary;
 import dev.quire.bench.load.LoadBenchmark;
 import dev.quire.bench.load.LoadConfig;
+import dev.quire.bench.load.LoadFigures;
 import dev.quire.bench.load.LoadResult;
+import dev.quire.bench.load.ProcessResources;
 import dev.quire.bench.load.RebuildBenchmark;
 import dev.quire.bench.load.RebuildConfig;
 import dev.quire.bench.load.RebuildResult;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,7 +30,7 @@ import picocli.CommandLine.Option;
  *
  * <pre>
  * java -cp quire-bench/target/benchmarks.jar dev.quire.bench.BenchMain load \
- *     --storage memory --documents 1000 --clients 64 --duration 30s --warmup 5s
+ *     --storage sqlite-full --documents 1000 --clients 64 --duration 30s --warmup 5s
  * java -cp quire-bench/target/benchmarks.jar dev.quire.bench.BenchMain rebuild \
  *     --operations 1000000 --documents 100000 --storage sqlite-normal
  * quire bench http --url http://127.0.0.1:8080 --duration 20s --server-pid $(pgrep -f 'quire.jar serve')
@@ -38,7 +40,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "End-to-end Quire benchmarks: load (throughput and latency, in-process), http (the same "
-        + "against a running server) and rebuild.",
+        + "against a running server), sync (replication between two replicas), scale (load curves over "
+        + "documents or clients) and rebuild. Figures and commands: docs/benchmarks.md.",
     subcommands = {BenchMain.Load.class, BenchMain.Rebuild.class, BenchMain.Http.class, ReplicationCommand.class, ScaleCommand.class})
 public final class BenchMain implements Runnable {
 
@@ -85,88 +88,56 @@ public final class BenchMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-d", "--documents"}, description = "Documents written to (D), default ${DEFAULT-VALUE}.")
-    int documents = 1000;
+    @Mixin
+    LoadOptions load;
 
     @Option(names = {"-m", "--actions"},
         description = "Actions per document (M) of a count-bounded run (no --duration), default ${DEFAULT-VALUE}.")
     int actions = 10;
 
-    @Option(names = {"-c", "--clients"}, description = "Concurrent clients (C) in closed loop, default ${DEFAULT-VALUE}.")
-    int clients = 64;
-
     @Option(names = "--storage", description = "memory | sqlite-full[:file] | sqlite-normal[:file] | "
-        + "postgresql://host:port/db?user=.. | postgresql-normal:postgresql://..., default ${DEFAULT-VALUE}.")
-    String storage = "memory";
-
-    @Option(names = "--mode", description = "closed (saturation) or open (fixed rate), default ${DEFAULT-VALUE}.")
-    String mode = "closed";
-
-    @Option(names = "--rate", description = "Jobs per second of an open-loop run.")
-    double rate;
-
-    @Option(names = {"-b", "--batch"}, description = "Actions per job, default ${DEFAULT-VALUE} (one action per job).")
-    int batch = 1;
-
-    @Option(names = "--warmup", description = "Warm-up before measuring (e.g. 5s), default ${DEFAULT-VALUE}.")
-    Duration warmup = Duration.ofSeconds(5);
+        + "postgresql://host:port/db?user=.. | postgresql-normal:postgresql://..., default ${DEFAULT-VALUE} "
+        + "(what quire serve runs on by default).")
+    String storage = "sqlite-full";
 
     @Option(names = "--duration",
         description = "Measured time (e.g. 30s); without it the run is count-bounded (D * M actions).")
     Duration duration;
 
-    @Option(names = "--out", description = "Folder for <name>.json and <name>.png, default ${DEFAULT-VALUE}.")
-    Path out = Path.of("docs", "bench");
-
-    @Option(names = "--name", description = "File name stem; default derived from the settings.")
-    String name;
-
-    @Option(names = "--no-progress", description = "Do not print the live progress line on stderr.")
-    boolean noProgress;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
-      LoadConfig.Mode loopMode = LoadConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
       StorageSpec storageSpec = StorageSpec.parse(storage);
-      String stem = name != null ? name : "load-" + storageSpec.label() + "-" + loopMode.name().toLowerCase(Locale.ROOT)
-          + (loopMode == LoadConfig.Mode.OPEN ? "-" + Math.round(rate) : "-c" + clients) + "-b" + batch;
-      LoadConfig config = new LoadConfig(documents, actions, clients, storageSpec, loopMode, rate, batch, warmup,
-          duration, out, stem, !noProgress);
+      LoadConfig config = new LoadConfig(load.documents, actions, load.clients, storageSpec, load.loopMode(), load.rate,
+          load.batch, load.warmup, duration, output.out, output.stem(load.stem("load-" + storageSpec.label())),
+          output.progress.enabled());
       LoadResult result = LoadBenchmark.run(config);
-      print(spec.commandLine().getOut(), result, out);
+      print(spec.commandLine().getOut(), result, output.out);
       return 0;
     }
 
     static void print(PrintWriter out, LoadResult result, Path folder) {
       LoadResult.Settings s = result.settings();
+      LoadFigures figures = result.figures();
       out.printf(Locale.ROOT, "load: %s, %s loop%s, %d documents, %d action(s)/job, %.1f s measured%n",
-          s.storage(), s.mode(), s.mode().equals("open")
-              ? String.format(Locale.ROOT, " at %,.0f jobs/s", s.targetJobsPerSecond())
-              : ", " + s.clients() + " clients",
-          s.documents(), s.actionsPerJob(), result.measuredSeconds());
-      LoadResult.Throughput t = result.throughput();
+          s.storage(), s.mode(), ReportLines.loop(s.mode(), s.targetJobsPerSecond(), s.clients()),
+          s.documents(), s.actionsPerJob(), figures.measuredSeconds());
+      LoadFigures.Throughput t = figures.throughput();
       out.printf(Locale.ROOT, "  jobs/s:  offered %,.0f  WRITE_READY %,.0f  READ_READY %,.0f%n",
           t.offeredJobsPerSecond(), t.jobsPerSecondWriteReady(), t.jobsPerSecondReadReady());
       out.printf(Locale.ROOT, "  ops/s:   WRITE_READY %,.0f  READ_READY %,.0f%n",
           t.operationsPerSecondWriteReady(), t.operationsPerSecondReadReady());
-      out.printf(Locale.ROOT, "  %-22s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "count", "p50", "p90", "p99",
-          "p99.9", "max");
-      for (Map.Entry<String, LatencySummary> entry : result.latencyMs().entrySet()) {
-        LatencySummary l = entry.getValue();
-        out.printf(Locale.ROOT, "  %-22s %9d %9.3f %9.3f %9.3f %9.3f %9.3f%n", entry.getKey(), l.count(), l.p50(),
-            l.p90(), l.p99(), l.p999(), l.max());
-      }
-      LoadResult.Counts c = result.counts();
+      ReportLines.latencyTable(out, figures.latencyMs(), 22);
+      LoadFigures.Counts c = figures.counts();
       out.printf(Locale.ROOT, "  jobs: submitted %,d, WRITE_READY %,d, READ_READY %,d, failed %,d; reads %,d (%d failed)%n",
           c.jobsSubmitted(), c.jobsWriteReady(), c.jobsReadReady(), c.jobsFailed(), c.reads(), c.readsFailed());
-      LoadResult.Resources r = result.resources();
+      ProcessResources r = result.resources();
       out.printf(Locale.ROOT, "  CPU %.1f µs/job (%.1f s), peak heap %,d MiB, peak RSS %,d MiB%s%n",
           r.cpuMicrosPerJob(), r.cpuSeconds(), r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20,
           r.peakRssReset() ? "" : " (since start-up)");
-      if (result.plot() != null) {
-        out.printf("  wrote %s and %s%n", folder.resolve(result.plot().replace(".png", ".json")),
-            folder.resolve(result.plot()));
-      }
+      ReportLines.wrote(out, folder, result.plot());
       out.flush();
     }
   }
@@ -201,15 +172,15 @@ public final class BenchMain implements Runnable {
     @Option(names = "--name", description = "File name stem; default rebuild-<storage>.")
     String name;
 
-    @Option(names = "--no-progress", description = "Do not print the live progress line on stderr.")
-    boolean noProgress;
+    @Mixin
+    ProgressOption progress;
 
     @Override
     public Integer call() throws Exception {
       StorageSpec storageSpec = StorageSpec.parse(storage);
       String stem = name != null ? name : "rebuild-" + storageSpec.label();
       RebuildResult result = RebuildBenchmark.run(new RebuildConfig(operations, documents, storageSpec, pageSize,
-          appendBatch, out, stem, !noProgress));
+          appendBatch, out, stem, progress.enabled()));
       PrintWriter printer = spec.commandLine().getOut();
       printer.printf(Locale.ROOT, "rebuild: %s, %,d operations over %,d documents (generated in %.1f s)%n",
           result.settings().storage(), result.settings().operations(), result.settings().documents(),
@@ -240,23 +211,8 @@ public final class BenchMain implements Runnable {
     @Option(names = "--url", required = true, description = "The server, e.g. http://127.0.0.1:8080.")
     URI url;
 
-    @Option(names = {"-d", "--documents"}, description = "Documents written to (D), default ${DEFAULT-VALUE}.")
-    int documents = 1000;
-
-    @Option(names = {"-c", "--clients"}, description = "Concurrent clients (C) in closed loop, default ${DEFAULT-VALUE}.")
-    int clients = 64;
-
-    @Option(names = {"-b", "--batch"}, description = "Actions per job, default ${DEFAULT-VALUE} (one action per job).")
-    int batch = 1;
-
-    @Option(names = "--mode", description = "closed (saturation) or open (fixed rate), default ${DEFAULT-VALUE}.")
-    String mode = "closed";
-
-    @Option(names = "--rate", description = "Jobs per second of an open-loop run.")
-    double rate;
-
-    @Option(names = "--warmup", description = "Warm-up before measuring (e.g. 5s), default ${DEFAULT-VALUE}.")
-    Duration warmup = Duration.ofSeconds(5);
+    @Mixin
+    LoadOptions load;
 
     @Option(names = "--duration", description = "Measured time (e.g. 30s), default ${DEFAULT-VALUE}.")
     Duration duration = Duration.ofSeconds(20);
@@ -273,46 +229,31 @@ public final class BenchMain implements Runnable {
         + "peak RSS from /proc (Linux).")
     Long serverPid;
 
-    @Option(names = "--out", description = "Folder for <name>.json and <name>.png, default ${DEFAULT-VALUE}.")
-    Path out = Path.of("docs", "bench");
-
-    @Option(names = "--name", description = "File name stem; default derived from the settings.")
-    String name;
-
-    @Option(names = "--no-progress", description = "Do not print the live progress line on stderr.")
-    boolean noProgress;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
-      LoadConfig.Mode loopMode = LoadConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-      String stem = name != null ? name : "http-" + loopMode.name().toLowerCase(Locale.ROOT)
-          + (loopMode == LoadConfig.Mode.OPEN ? "-" + Math.round(rate) : "-c" + clients) + "-b" + batch;
-      HttpLoadConfig config = new HttpLoadConfig(url, documents, clients, loopMode, rate, batch, warmup,
-          jobs == null ? duration : null, jobs == null ? 0 : jobs, authToken, serverPid, out, stem, !noProgress);
+      HttpLoadConfig config = new HttpLoadConfig(url, load.documents, load.clients, load.loopMode(), load.rate,
+          load.batch, load.warmup, jobs == null ? duration : null, jobs == null ? 0 : jobs, authToken, serverPid,
+          output.out, output.stem(load.stem("http")), output.progress.enabled());
       HttpLoadResult result = HttpLoadBenchmark.run(config);
-      print(spec.commandLine().getOut(), result, out);
+      print(spec.commandLine().getOut(), result, output.out);
       return 0;
     }
 
     public static void print(PrintWriter out, HttpLoadResult result, Path folder) {
       HttpLoadResult.Settings s = result.settings();
+      LoadFigures figures = result.figures();
       out.printf(Locale.ROOT, "http: %s, %s loop%s, %d documents, %d action(s)/job, %.1f s measured%n",
-          s.url(), s.mode(), s.mode().equals("open")
-              ? String.format(Locale.ROOT, " at %,.0f jobs/s", s.targetJobsPerSecond())
-              : ", " + s.clients() + " clients",
-          s.documents(), s.actionsPerJob(), result.measuredSeconds());
-      HttpLoadResult.Throughput t = result.throughput();
+          s.url(), s.mode(), ReportLines.loop(s.mode(), s.targetJobsPerSecond(), s.clients()),
+          s.documents(), s.actionsPerJob(), figures.measuredSeconds());
+      LoadFigures.Throughput t = figures.throughput();
       out.printf(Locale.ROOT, "  jobs/s:  offered %,.0f  READ_READY %,.0f%n",
           t.offeredJobsPerSecond(), t.jobsPerSecondReadReady());
       out.printf(Locale.ROOT, "  ops/s:   READ_READY %,.0f%n", t.operationsPerSecondReadReady());
-      out.printf(Locale.ROOT, "  %-22s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "count", "p50", "p90", "p99",
-          "p99.9", "max");
-      for (Map.Entry<String, LatencySummary> entry : result.latencyMs().entrySet()) {
-        LatencySummary l = entry.getValue();
-        out.printf(Locale.ROOT, "  %-22s %9d %9.3f %9.3f %9.3f %9.3f %9.3f%n", entry.getKey(), l.count(), l.p50(),
-            l.p90(), l.p99(), l.p999(), l.max());
-      }
-      HttpLoadResult.Counts c = result.counts();
+      ReportLines.latencyTable(out, figures.latencyMs(), 22);
+      LoadFigures.Counts c = figures.counts();
       out.printf(Locale.ROOT, "  jobs: submitted %,d, READ_READY %,d, failed %,d; reads %,d (%d failed)%n",
           c.jobsSubmitted(), c.jobsReadReady(), c.jobsFailed(), c.reads(), c.readsFailed());
       HttpLoadResult.Resources r = result.resources();
@@ -328,10 +269,7 @@ public final class BenchMain implements Runnable {
       if (!result.failures().isEmpty()) {
         out.printf(Locale.ROOT, "  failures: %s%n  first: %s%n", result.failures(), result.firstFailure());
       }
-      if (result.plot() != null) {
-        out.printf("  wrote %s and %s%n", folder.resolve(result.plot().replace(".png", ".json")),
-            folder.resolve(result.plot()));
-      }
+      ReportLines.wrote(out, folder, result.plot());
       out.flush();
     }
   }

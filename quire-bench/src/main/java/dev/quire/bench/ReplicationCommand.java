@@ -1,18 +1,16 @@
 package dev.quire.bench;
 
-import dev.quire.bench.load.LatencySummary;
 import dev.quire.bench.load.ReplicationBenchmark;
 import dev.quire.bench.load.ReplicationConfig;
 import dev.quire.bench.load.ReplicationResult;
 import dev.quire.bench.load.StorageSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench sync}: replication from one replica to another over the sync endpoints. */
@@ -52,14 +50,8 @@ final class ReplicationCommand implements Callable<Integer> {
   @Option(names = "--duration", description = "Measured time, default ${DEFAULT-VALUE}.")
   Duration duration = Duration.ofSeconds(20);
 
-  @Option(names = "--out", description = "Folder for <name>.json and <name>.png, default ${DEFAULT-VALUE}.")
-  Path out = Path.of("docs", "bench");
-
-  @Option(names = "--name", description = "File name stem; default derived from the settings.")
-  String name;
-
-  @Option(names = "--no-progress", description = "Do not print the live progress line on stderr.")
-  boolean noProgress;
+  @Mixin
+  OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
@@ -70,10 +62,10 @@ final class ReplicationCommand implements Callable<Integer> {
           "--direction must be push or pull, got " + direction);
     };
     StorageSpec storageSpec = StorageSpec.parse(storage);
-    String stem = name != null ? name : "sync-" + storageSpec.label() + "-" + (push ? "push" : "pull")
-        + (rate > 0 ? "-open-" + Math.round(rate) : "-c" + clients);
+    String stem = output.stem("sync-" + storageSpec.label() + "-" + (push ? "push" : "pull")
+        + (rate > 0 ? "-open-" + Math.round(rate) : "-c" + clients));
     ReplicationResult result = ReplicationBenchmark.run(new ReplicationConfig(documents, clients, storageSpec, push,
-        pollInterval, batchSize, rate, warmup, duration, out, stem, !noProgress));
+        pollInterval, batchSize, rate, warmup, duration, output.out, stem, output.progress.enabled()));
     print(spec.commandLine().getOut(), result);
     return 0;
   }
@@ -92,15 +84,9 @@ final class ReplicationCommand implements Callable<Integer> {
       printer.printf(Locale.ROOT, "  backlog caught up in %.1f s: %,.0f ops/s%n", result.drainSeconds(),
           result.drainOpsPerSecond());
     }
-    printer.printf(Locale.ROOT, "  %-24s %9s %9s %9s %9s %9s %9s%n", "latency (ms)", "count", "p50", "p90", "p99",
-        "p99.9", "max");
-    for (Map.Entry<String, LatencySummary> entry : result.latencyMs().entrySet()) {
-      LatencySummary l = entry.getValue();
-      printer.printf(Locale.ROOT, "  %-24s %9d %9.3f %9.3f %9.3f %9.3f %9.3f%n", entry.getKey(), l.count(), l.p50(),
-          l.p90(), l.p99(), l.p999(), l.max());
-    }
+    ReportLines.latencyTable(printer, result.latencyMs(), 24);
     printer.printf(Locale.ROOT, "  CPU %.1f s (both replicas), peak heap %,d MiB%s%n", result.cpuSeconds(),
-        result.peakHeapBytes() >> 20, result.plot() == null ? "" : "; wrote " + out.resolve(result.plot()));
+        result.peakHeapBytes() >> 20, result.plot() == null ? "" : "; wrote " + output.out.resolve(result.plot()));
     printer.flush();
   }
 }

@@ -1,18 +1,17 @@
 package dev.quire.bench.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.quire.bench.load.Environment;
 import dev.quire.bench.load.Latency;
-import dev.quire.bench.load.LatencyPlot;
 import dev.quire.bench.load.LatencySummary;
 import dev.quire.bench.load.LoadBenchmark;
 import dev.quire.bench.load.LoadConfig;
-import dev.quire.bench.load.ProcessStats;
+import dev.quire.bench.load.LoadDriver;
+import dev.quire.bench.load.LoadFigures;
+import dev.quire.bench.load.ProcessResources;
+import dev.quire.bench.load.ProcessWindow;
 import dev.quire.bench.load.ProgressLine;
+import dev.quire.bench.load.Results;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -50,29 +48,28 @@ import org.HdrHistogram.Histogram;
  *       gets more concurrent connections, as it would from independent users.
  * </ul>
  *
+ * <p>The loops and the measured window are {@link LoadDriver}'s; this class says what one job is.
+ *
  * <p>Run it through {@code quire bench http --url http://127.0.0.1:8080} (or {@code BenchMain http}).
  */
 public final class HttpLoadBenchmark {
 
   /** Longer than the server's default wait, so its 504 answers before the client gives up. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  /** A job is two requests, each bounded by {@link #REQUEST_TIMEOUT}; past this something is stuck. */
+  private static final Duration JOB_FINISH_TIMEOUT = REQUEST_TIMEOUT.multipliedBy(2).plusSeconds(10);
   private static final String DOCUMENT_PREFIX = "bench-http-";
 
-  static final String SUBMIT_TO_READ_READY = "submitToReadReady";
-  static final String READ_WITH_TOKEN = "readWithToken";
-  static final String SUBMIT_TO_READ_ANSWERED = "submitToReadAnswered";
-  static final String SUBMIT_LAG = "submitLag";
-
   private final HttpLoadConfig config;
+  private final LoadDriver driver;
   private final String runId;
   private final List<String> documentIds;
-  private final Latency toReadReady = new Latency(SUBMIT_TO_READ_READY);
-  private final Latency readWithToken = new Latency(READ_WITH_TOKEN);
-  private final Latency toReadAnswered = new Latency(SUBMIT_TO_READ_ANSWERED);
+  private final Latency toReadReady = new Latency(LoadFigures.SUBMIT_TO_READ_READY);
+  private final Latency readWithToken = new Latency(LoadFigures.READ_WITH_TOKEN);
+  private final Latency toReadAnswered = new Latency(LoadFigures.SUBMIT_TO_READ_ANSWERED);
   /** Open loop: how late the generator dispatched each job (its own lag, already inside the others). */
-  private final Latency submitLag = new Latency(SUBMIT_LAG);
+  private final Latency submitLag = new Latency(LoadFigures.SUBMIT_LAG);
   private final Failures failures = new Failures();
-  private final AtomicLong tickets = new AtomicLong();
   // The measured window's counts; reset when measuring starts.
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong readReady = new AtomicLong();
@@ -83,6 +80,7 @@ public final class HttpLoadBenchmark {
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
   private final AtomicLong readReadySeen = new AtomicLong();
+  private final ProgressLine.Rate readReadyRate = new ProgressLine.Rate();
   /** Answers are counted for throughput only while this is set: exactly the measured window. */
   private volatile boolean counting;
   private final ServerProcess server;
@@ -90,6 +88,8 @@ public final class HttpLoadBenchmark {
 
   private HttpLoadBenchmark(HttpLoadConfig config) {
     this.config = config;
+    this.driver = new LoadDriver(config.mode(), config.clients(), config.ratePerSecond(), "quire-bench-http",
+        JOB_FINISH_TIMEOUT);
     this.runId = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(
         ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     List<String> ids = new ArrayList<>(config.documents());
@@ -119,9 +119,7 @@ public final class HttpLoadBenchmark {
       createDocuments();
       Window window;
       try (ProgressLine progress = new ProgressLine(config.progress(), "warmup", this::status)) {
-        if (!config.warmup().isZero()) {
-          runPhase(config.warmup(), -1, false, () -> {});
-        }
+        driver.warmUp(config.warmup(), (ticket, begin) -> runJob(ticket, begin, false));
         progress.phase("measure");
         window = measure();
       }
@@ -167,9 +165,9 @@ public final class HttpLoadBenchmark {
     }
   }
 
-  /** What the measured window saw. */
-  private record Window(long startNanos, long endNanos, long submitted, long readReady, long failed, long cpuNanos,
-      Long serverCpuNanos, long peakHeap, long peakRss, boolean rssReset, Long serverPeakRss) {}
+  /** What the measured window saw; the server's figures are null without a server pid. */
+  private record Window(long startNanos, long endNanos, LoadFigures.Counts counts, ProcessResources client,
+      Long serverCpuNanos, Long serverPeakRss) {}
 
   private Window measure() throws InterruptedException {
     for (Latency metric : List.of(toReadReady, readWithToken, toReadAnswered, submitLag)) {
@@ -179,118 +177,22 @@ public final class HttpLoadBenchmark {
       count.set(0);
     }
     failures.reset();
-    boolean rssReset = ProcessStats.resetPeaks();
-    long cpuBefore = ProcessStats.processCpuNanos();
+    ProcessWindow process = ProcessWindow.open();
     long serverCpuBefore = server == null ? 0 : server.cpuNanos();
-    long[] cpuAtEnd = new long[2];
-    Runnable closeWindow = () -> {
-      counting = false;
-      cpuAtEnd[0] = ProcessStats.processCpuNanos();
-      cpuAtEnd[1] = server == null ? 0 : server.cpuNanos();
-    };
+    long[] serverCpuAtEnd = new long[1];
     counting = true;
     long start = System.nanoTime();
-    long end;
-    if (config.duration() != null) {
-      // Timed run: the throughput window closes when submissions stop; jobs still in flight then
-      // finish and are measured for latency, not counted for throughput.
-      end = runPhase(config.duration(), -1, true, closeWindow);
-    } else {
-      // Count-bounded run: the window lasts until the last job was read back; every job counts.
-      runPhase(null, config.plannedJobs(), true, () -> {});
-      end = System.nanoTime();
-      closeWindow.run();
-    }
-    return new Window(start, end, submitted.get(), readReady.get(), jobsFailed.get(), cpuAtEnd[0] - cpuBefore,
-        server == null ? null : cpuAtEnd[1] - serverCpuBefore, ProcessStats.peakHeapBytes(),
-        ProcessStats.peakRssBytes(), rssReset, server == null ? null : server.peakRssBytes());
-  }
-
-  /**
-   * Offers load until {@code duration} passes or {@code jobs} were submitted, then waits for every
-   * submitted job and its read.
-   *
-   * @param onSubmissionsEnded runs once no more jobs will be submitted, before the wait
-   * @return when submissions ended ({@link System#nanoTime()})
-   */
-  private long runPhase(Duration duration, long jobs, boolean measured, Runnable onSubmissionsEnded)
-      throws InterruptedException {
-    long start = System.nanoTime();
-    long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
-    phaseStartNanos = start;
-    phaseNanos = duration == null ? 0 : duration.toNanos();
-    long limit = jobs < 0 ? Long.MAX_VALUE : jobs;
-    return config.mode() == LoadConfig.Mode.CLOSED
-        ? closedLoop(deadline, limit, measured, onSubmissionsEnded)
-        : openLoop(start, deadline, limit, measured, onSubmissionsEnded);
-  }
-
-  private long closedLoop(long deadline, long limit, boolean measured, Runnable onSubmissionsEnded)
-      throws InterruptedException {
-    AtomicLong permits = new AtomicLong(limit);
-    List<Future<?>> clients = new ArrayList<>(config.clients());
-    // Virtual threads: 64 clients blocked on their answers must not cost 64 platform threads.
-    try (ExecutorService pool = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("quire-bench-http-client-", 1).factory())) {
-      for (int c = 0; c < config.clients(); c++) {
-        clients.add(pool.submit(() -> {
-          while (System.nanoTime() < deadline && permits.getAndDecrement() > 0) {
-            runJob(tickets.getAndIncrement(), System.nanoTime(), measured);
-          }
-          return null;
-        }));
-      }
-      long ended = Long.MAX_VALUE;
-      if (deadline != Long.MAX_VALUE) {
-        // Close the window at the deadline itself, not once the last in-flight job came back.
-        long wait;
-        while ((wait = deadline - System.nanoTime()) > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        ended = deadline;
-        onSubmissionsEnded.run();
-      }
-      for (Future<?> client : clients) {
-        try {
-          client.get();
-        } catch (ExecutionException e) {
-          pool.shutdownNow();
-          throw new IllegalStateException("A benchmark client failed: " + e.getCause(), e.getCause());
-        }
-      }
-      if (ended == Long.MAX_VALUE) {
-        ended = System.nanoTime();
-        onSubmissionsEnded.run();
-      }
-      return ended;
-    }
-  }
-
-  private long openLoop(long start, long deadline, long limit, boolean measured, Runnable onSubmissionsEnded) {
-    double periodNanos = 1e9 / config.ratePerSecond();
-    long ended;
-    // Closing the executor waits for every dispatched job; each is bounded by REQUEST_TIMEOUT.
-    try (ExecutorService jobs = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("quire-bench-http-job-", 1).factory())) {
-      for (long i = 0; i < limit; i++) {
-        long intended = start + (long) (i * periodNanos);
-        if (intended >= deadline) {
-          break;
-        }
-        long wait;
-        while ((wait = intended - System.nanoTime()) > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        if (measured) {
-          submitLag.record(System.nanoTime() - intended);
-        }
-        long ticket = tickets.getAndIncrement();
-        jobs.execute(() -> runJob(ticket, intended, measured));
-      }
-      ended = Math.min(deadline, System.nanoTime());
-      onSubmissionsEnded.run();
-    }
-    return ended;
+    // The window closes as LoadDriver says: when submissions stop, or with the last job of a count-bounded run.
+    long end = driver.run(config.duration(), config.plannedJobs(), (ticket, begin) -> runJob(ticket, begin, true),
+        submitLag::record, () -> {
+          counting = false;
+          process.close();
+          serverCpuAtEnd[0] = server == null ? 0 : server.cpuNanos();
+        });
+    LoadFigures.Counts counts = LoadFigures.Counts.readReadyOnly(submitted.get(), readReady.get(), jobsFailed.get(),
+        reads.get(), readsFailed.get(), readReady.get() * config.batchSize());
+    return new Window(start, end, counts, process.resources(counts.jobsReadReady()),
+        server == null ? null : serverCpuAtEnd[0] - serverCpuBefore, server == null ? null : server.peakRssBytes());
   }
 
   // ------------------------------------------------------------------------------ per job steps
@@ -377,84 +279,46 @@ public final class HttpLoadBenchmark {
   // ----------------------------------------------------------------------------------- reporting
 
   private ProgressLine.Status status() {
-    long now = System.nanoTime();
-    long seen = readReadySeen.get();
-    double rate = lastStatusNanos == 0 ? 0 : (seen - lastReadReady) * 1e9 / (now - lastStatusNanos);
-    lastStatusNanos = now;
-    lastReadReady = seen;
+    double rate = readReadyRate.perSecond(readReadySeen.get());
     toReadReady.drainInterval();
-    long planned = config.plannedJobs();
-    long phase = phaseNanos;
-    double fraction = phase > 0 ? (double) (now - phaseStartNanos) / phase
-        : planned > 0 ? (double) readReady.get() / planned : -1;
     String text = String.format(Locale.ROOT, "jobs %,d  %,.0f jobs/s READ_READY  p99 %.2f ms  in flight %d  failed %d",
         started.get(), rate, toReadReady.lastIntervalP99() / 1e6, started.get() - finished.get(), jobsFailed.get());
-    return new ProgressLine.Status(fraction, text);
+    return new ProgressLine.Status(driver.progress(readReady.get()), text);
   }
 
-  // Progress only: written by the load thread, read by the progress thread.
-  private volatile long phaseStartNanos;
-  private volatile long phaseNanos;
-  // Confined to the progress thread.
-  private long lastStatusNanos;
-  private long lastReadReady;
-
   private HttpLoadResult result(Environment environment, Window window) {
-    double seconds = Math.max(1e-9, (window.endNanos() - window.startNanos()) / 1e9);
-    Map<String, LatencySummary> latency = new LinkedHashMap<>();
-    for (Latency metric : List.of(toReadReady, readWithToken, toReadAnswered)) {
-      latency.put(metric.name(), LatencySummary.of(metric.total()));
-    }
     boolean open = config.mode() == LoadConfig.Mode.OPEN;
-    if (open) {
-      latency.put(submitLag.name(), LatencySummary.of(submitLag.total()));
-    }
+    Map<String, LatencySummary> latency = Latency.summaries(open
+        ? List.of(toReadReady, readWithToken, toReadAnswered, submitLag)
+        : List.of(toReadReady, readWithToken, toReadAnswered));
     HttpLoadResult.Settings settings = new HttpLoadResult.Settings(config.url().toString(), runId,
         config.documents(), config.clients(), config.mode().name().toLowerCase(Locale.ROOT),
         open ? config.ratePerSecond() : 0, config.batchSize(), config.warmup().toMillis() / 1000.0,
         config.duration() == null ? null : config.duration().toMillis() / 1000.0,
         config.duration() == null ? config.jobs() : 0, config.authToken() != null, config.serverPid());
-    long operations = window.readReady() * config.batchSize();
-    HttpLoadResult.Counts counts = new HttpLoadResult.Counts(window.submitted(), window.readReady(), window.failed(),
-        reads.get(), readsFailed.get(), operations);
-    HttpLoadResult.Throughput throughput = new HttpLoadResult.Throughput(round(window.submitted() / seconds),
-        round(window.readReady() / seconds), round(operations / seconds));
+    LoadFigures figures = LoadFigures.of(window.counts(), window.startNanos(), window.endNanos(), latency);
     Long serverCpu = window.serverCpuNanos();
-    HttpLoadResult.Resources resources = new HttpLoadResult.Resources(
-        round(window.cpuNanos() / 1e9), perJobMicros(window.cpuNanos(), window.readReady()),
-        window.peakHeap(), window.peakRss(), window.rssReset(),
-        serverCpu == null ? null : round(serverCpu / 1e9),
-        serverCpu == null ? null : perJobMicros(serverCpu, window.readReady()),
+    long jobs = window.counts().jobsReadReady();
+    HttpLoadResult.Resources resources = HttpLoadResult.Resources.of(window.client(),
+        serverCpu == null ? null : Results.round(serverCpu / 1e9),
+        serverCpu == null ? null : ProcessResources.microsPerJob(serverCpu, jobs),
         window.serverPeakRss());
     String plot = config.out() == null ? null : config.name() + ".png";
-    return new HttpLoadResult("http-load", settings, environment, counts, round(seconds), throughput, latency,
-        resources, failures.byKind(), failures.first(), plot);
-  }
-
-  private static double perJobMicros(long cpuNanos, long jobs) {
-    return jobs == 0 ? 0 : round(cpuNanos / 1e3 / jobs);
+    return new HttpLoadResult("http-load", settings, environment, figures, resources, failures.byKind(),
+        failures.first(), plot);
   }
 
   private void write(HttpLoadResult result) throws IOException {
     if (config.out() == null) {
       return;
     }
-    Files.createDirectories(config.out());
     Map<String, Histogram> series = new LinkedHashMap<>();
     series.put("submit → READ_READY (HTTP answer)", toReadReady.total());
     series.put("read with token", readWithToken.total());
     series.put("submit → read answered", toReadAnswered.total());
-    String title = String.format(Locale.ROOT, "HTTP %s, %s loop%s, %d docs, %d action(s)/job: %,.0f jobs/s READ_READY",
-        config.url().getAuthority(), result.settings().mode(),
-        config.mode() == LoadConfig.Mode.OPEN ? String.format(Locale.ROOT, " @ %,.0f/s", config.ratePerSecond())
-            : ", " + config.clients() + " clients",
-        config.documents(), config.batchSize(), result.throughput().jobsPerSecondReadReady());
-    LatencyPlot.write(config.out().resolve(config.name() + ".png"), title, series);
-    Path json = config.out().resolve(config.name() + ".json");
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
-  }
-
-  private static double round(double value) {
-    return Math.round(value * 100) / 100.0;
+    String title = String.format(Locale.ROOT, "HTTP %s, %s, %d docs, %d action(s)/job: %,.0f jobs/s READ_READY",
+        config.url().getAuthority(), driver.label(), config.documents(), config.batchSize(),
+        result.figures().throughput().jobsPerSecondReadReady());
+    Results.writeWithPlot(config.out(), config.name(), result, title, series);
   }
 }

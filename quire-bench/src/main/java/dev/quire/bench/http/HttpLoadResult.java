@@ -1,7 +1,9 @@
 package dev.quire.bench.http;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quire.bench.load.Environment;
-import dev.quire.bench.load.LatencySummary;
+import dev.quire.bench.load.LoadFigures;
+import dev.quire.bench.load.ProcessResources;
 import java.util.Map;
 
 /**
@@ -12,9 +14,9 @@ import java.util.Map;
  * HTTP and JSON included).
  *
  * @param environment the machine of the benchmark client (the server's when both run on one host)
- * @param measuredSeconds the throughput window: from the first measured submit to the end of
- *     submissions (timed run) or to the last job's read (count-bounded run)
- * @param latencyMs keyed {@code submitToReadReady} (the {@code wait=true} write's answer), {@code
+ * @param figures the measured window's counts, {@code measuredSeconds}, throughput and {@code
+ *     latencyMs}, unwrapped into the JSON, as {@code load} reports them but without WRITE_READY.
+ *     Latencies are keyed {@code submitToReadReady} (the {@code wait=true} write's answer), {@code
  *     readWithToken} (the {@code GET} with the answer's token, alone) and {@code submitToReadAnswered}
  *     (submit until that read answered); in open loop they count from the intended submit time and
  *     {@code submitLag} says how late the generator itself dispatched each job
@@ -27,10 +29,7 @@ public record HttpLoadResult(
     String benchmark,
     Settings settings,
     Environment environment,
-    Counts counts,
-    double measuredSeconds,
-    Throughput throughput,
-    Map<String, LatencySummary> latencyMs,
+    @JsonUnwrapped LoadFigures figures,
     Resources resources,
     Map<String, Long> failures,
     String firstFailure,
@@ -57,29 +56,6 @@ public record HttpLoadResult(
       Long serverPid) {}
 
   /**
-   * Jobs and reads of the measured window.
-   *
-   * @param jobsSubmitted jobs submitted in the window
-   * @param jobsReadReady jobs answered 2xx (READ_READY) in the window
-   * @param jobsFailed jobs answered non-2xx, or not at all, in the window
-   * @param reads reads with token that answered 2xx (jobs submitted in the window)
-   * @param readsFailed reads that answered non-2xx or not at all, and 2xx writes without a token
-   */
-  public record Counts(
-      long jobsSubmitted,
-      long jobsReadReady,
-      long jobsFailed,
-      long reads,
-      long readsFailed,
-      long operationsReadReady) {}
-
-  /** Per second over {@link HttpLoadResult#measuredSeconds}. */
-  public record Throughput(
-      double offeredJobsPerSecond,
-      double jobsPerSecondReadReady,
-      double operationsPerSecondReadReady) {}
-
-  /**
    * CPU and memory of the benchmark client (this process) and, with {@code --server-pid}, the server.
    *
    * @param clientCpuMicrosPerJob this process's CPU time of the window per READ_READY job
@@ -96,5 +72,13 @@ public record HttpLoadResult(
       boolean clientPeakRssReset,
       Double serverCpuSeconds,
       Double serverCpuMicrosPerJob,
-      Long serverPeakRssBytes) {}
+      Long serverPeakRssBytes) {
+
+    /** The client's figures as {@code load} reports a process, and the server's (all null without a server pid). */
+    static Resources of(ProcessResources client, Double serverCpuSeconds, Double serverCpuMicrosPerJob,
+        Long serverPeakRssBytes) {
+      return new Resources(client.cpuSeconds(), client.cpuMicrosPerJob(), client.peakHeapBytes(),
+          client.peakRssBytes(), client.peakRssReset(), serverCpuSeconds, serverCpuMicrosPerJob, serverPeakRssBytes);
+    }
+  }
 }

@@ -1,5 +1,8 @@
 package dev.quire.bench.load;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -26,6 +29,15 @@ public final class Latency {
 
   public String name() {
     return name;
+  }
+
+  /** Each metric's percentiles so far, by name, in the order given (the order of a result's JSON). */
+  public static Map<String, LatencySummary> summaries(List<Latency> metrics) {
+    Map<String, LatencySummary> byName = new LinkedHashMap<>();
+    for (Latency metric : metrics) {
+      byName.put(metric.name(), LatencySummary.of(metric.total()));
+    }
+    return byName;
   }
 
   public void record(long nanos) {

@@ -27,6 +27,21 @@ public final class ProgressLine implements AutoCloseable {
    */
   public record Status(double fraction, String text) {}
 
+  /** How fast a count grew since the previous redraw; confined to the progress thread. */
+  public static final class Rate {
+    private long lastNanos;
+    private long lastCount;
+
+    /** Per second since the previous call; 0 on the first. */
+    public double perSecond(long count) {
+      long now = System.nanoTime();
+      double rate = lastNanos == 0 ? 0 : (count - lastCount) * 1e9 / (now - lastNanos);
+      lastNanos = now;
+      lastCount = count;
+      return rate;
+    }
+  }
+
   public ProgressLine(boolean enabled, String phase, Supplier<Status> status) {
     this.out = System.err;
     this.phase = phase;

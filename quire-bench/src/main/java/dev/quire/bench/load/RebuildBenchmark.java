@@ -86,7 +86,7 @@ public final class RebuildBenchmark {
           environment, Math.round(generateNanos / 1e6) / 1000.0, scan, viewPhase, indexerPhase, both,
           ProcessStats.peakHeapBytes(), ProcessStats.peakRssBytes());
       if (config.out() != null) {
-        LoadBenchmark.writeJson(config.out().resolve(config.name() + ".json"), result);
+        Results.writeJson(config.out().resolve(config.name() + ".json"), result);
       }
       return result;
     }

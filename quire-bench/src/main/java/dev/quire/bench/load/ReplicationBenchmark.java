@@ -18,7 +18,6 @@ import dev.quire.sync.SyncHttpServer;
 import dev.quire.sync.SyncManager;
 import dev.quire.sync.SyncStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,13 +27,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -47,6 +43,10 @@ import org.HdrHistogram.Histogram;
  * <p>The link is real HTTP, JSON and the receiving replica's full job path (load jobs through the
  * same queue, executor and read models as local writes). What it leaves out is a network: both
  * replicas share the loopback interface and the two cores.
+ *
+ * <p>The writers on A (closed or open loop) and the measured window are {@link LoadDriver}'s, as in
+ * {@link LoadBenchmark}: the window closes when submissions end, and operations of the window that
+ * reach B after it are counted apart and drained before the run ends.
  */
 public final class ReplicationBenchmark {
 
@@ -61,8 +61,10 @@ public final class ReplicationBenchmark {
   private final Latency local = new Latency(SUBMIT_TO_READ_READY_ON_A);
   /** Action id → (intended) submit time on A, until the operation is readable on B. */
   private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
-  private final Object drained = new Object();
-  private final AtomicLong tickets = new AtomicLong();
+  /** Signalled whenever {@link #inFlight} becomes empty. */
+  private final ReentrantLock drainLock = new ReentrantLock();
+  private final Condition drained = drainLock.newCondition();
+  private final LoadDriver driver;
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong replicatedInWindow = new AtomicLong();
   private final AtomicLong replicatedAfterWindow = new AtomicLong();
@@ -72,6 +74,8 @@ public final class ReplicationBenchmark {
 
   private ReplicationBenchmark(ReplicationConfig config) {
     this.config = config;
+    this.driver = new LoadDriver(config.openLoop() ? LoadConfig.Mode.OPEN : LoadConfig.Mode.CLOSED, config.clients(),
+        config.ratePerSecond(), "quire-bench-sync", JOB_TIMEOUT.plusSeconds(10));
     for (int i = 0; i < config.documents(); i++) {
       documentIds.add(DOCUMENT_PREFIX + i);
     }
@@ -100,34 +104,31 @@ public final class ReplicationBenchmark {
         syncB.add("a", httpA.url(), RemoteFilter.ALL, options.withDirection(SyncDirection.PULL));
       }
       createDocuments(a);
-      long cpuBefore;
-      long cpuAfter;
+      LoadDriver.Job writer = (ticket, begin) -> writeOnA(a, ticket, begin);
+      ProcessWindow process;
       long start;
       long end;
       long drainEnd;
       try (ProgressLine progress = new ProgressLine(config.progress(), "warmup", this::status)) {
-        if (!config.warmup().isZero()) {
-          offer(a, config.warmup());
-          awaitDrained();
-        }
+        driver.warmUp(config.warmup(), writer);
+        awaitDrained();
         replication.reset();
         local.reset();
         submitted.set(0);
-        ProcessStats.resetPeaks();
+        process = ProcessWindow.open();
         progress.phase("measure");
-        cpuBefore = ProcessStats.processCpuNanos();
         window = 1;
         start = System.nanoTime();
-        offer(a, config.duration());
-        end = System.nanoTime();
-        window = 2;
-        cpuAfter = ProcessStats.processCpuNanos();
+        end = driver.run(config.duration(), -1, writer, LoadDriver.NO_LAG, () -> {
+          window = 2;
+          process.close();
+        });
         progress.phase("drain");
         awaitDrained();
         drainEnd = System.nanoTime();
       }
       ReplicationResult result = result(environment, (end - start) / 1e9, (drainEnd - end) / 1e9,
-          cpuAfter - cpuBefore);
+          process.resources(submitted.get()));
       write(result);
       return result;
     }
@@ -156,8 +157,11 @@ public final class ReplicationBenchmark {
       }
     }
     if (inFlight.isEmpty()) {
-      synchronized (drained) {
-        drained.notifyAll();
+      drainLock.lock();
+      try {
+        drained.signalAll();
+      } finally {
+        drainLock.unlock();
       }
     }
   }
@@ -172,86 +176,34 @@ public final class ReplicationBenchmark {
     }
   }
 
-  private void offer(Reactor a, Duration length) throws InterruptedException {
-    long deadline = System.nanoTime() + length.toNanos();
-    if (config.openLoop()) {
-      openLoop(a, deadline);
-    } else {
-      closedLoop(a, deadline);
-    }
-  }
-
-  private void closedLoop(Reactor a, long deadline) throws InterruptedException {
-    List<Future<?>> clients = new ArrayList<>();
-    try (ExecutorService pool = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("quire-bench-writer-", 1).factory())) {
-      for (int c = 0; c < config.clients(); c++) {
-        clients.add(pool.submit(() -> {
-          while (System.nanoTime() < deadline) {
-            long begin = System.nanoTime();
-            JobInfo job = submit(a, begin);
-            JobInfo done = a.awaitJob(job.id(), JOB_TIMEOUT).get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            if (done.status() != JobStatus.READ_READY) {
-              throw new IllegalStateException("Job " + done.id() + " ended " + done.status() + ": " + done.error());
-            }
-            local.record(System.nanoTime() - begin);
-          }
-          return null;
-        }));
-      }
-      for (Future<?> client : clients) {
-        try {
-          client.get();
-        } catch (ExecutionException e) {
-          pool.shutdownNow();
-          throw new IllegalStateException("A writer failed: " + e.getCause(), e.getCause());
-        }
-      }
-    }
-  }
-
-  /** Fixed arrival rate; latencies count from each job's intended start (no coordinated omission). */
-  private void openLoop(Reactor a, long deadline) {
-    double periodNanos = 1e9 / config.ratePerSecond();
-    long start = System.nanoTime();
-    for (long i = 0; ; i++) {
-      long intended = start + (long) (i * periodNanos);
-      if (intended >= deadline) {
-        return;
-      }
-      long wait;
-      while ((wait = intended - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      JobInfo job = submit(a, intended);
-      a.awaitJob(job.id(), JOB_TIMEOUT).whenComplete((done, error) -> {
-        if (error == null && done.status() == JobStatus.READ_READY) {
-          local.record(System.nanoTime() - intended);
-        }
-      });
-    }
-  }
-
-  private JobInfo submit(Reactor a, long begin) {
-    long ticket = tickets.getAndIncrement();
+  /** One write on A, awaited to READ_READY there (timed); {@link #arrived} times it on B. */
+  private void writeOnA(Reactor a, long ticket, long begin) throws Exception {
     String actionId = "repl-" + ticket;
     Action action = new Action(actionId, JsonDocumentModel.SET, "global", Instant.now(),
         Json.object().put("path", "/counter").put("value", ticket), null);
     inFlight.put(actionId, begin);
     submitted.incrementAndGet();
-    return a.execute(documentIds.get((int) (ticket % documentIds.size())), null, List.of(action));
+    JobInfo job = a.execute(documentIds.get((int) (ticket % documentIds.size())), null, List.of(action));
+    JobInfo done = a.awaitJob(job.id(), JOB_TIMEOUT).get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    if (done.status() != JobStatus.READ_READY) {
+      throw new IllegalStateException("Job " + done.id() + " ended " + done.status() + ": " + done.error());
+    }
+    local.record(System.nanoTime() - begin);
   }
 
+  /** Waits until B has every operation written on A, signalled by {@link #arrived}. */
   private void awaitDrained() throws InterruptedException {
-    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-    synchronized (drained) {
+    long remaining = DRAIN_TIMEOUT.toNanos();
+    drainLock.lock();
+    try {
       while (!inFlight.isEmpty()) {
-        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remaining <= 0) {
           throw new IllegalStateException(inFlight.size() + " operations did not reach B within " + DRAIN_TIMEOUT);
         }
-        drained.wait(Math.min(remaining, 100));
+        remaining = drained.awaitNanos(remaining);
       }
+    } finally {
+      drainLock.unlock();
     }
   }
 
@@ -261,19 +213,18 @@ public final class ReplicationBenchmark {
     return new ProgressLine.Status(-1, text);
   }
 
-  private ReplicationResult result(Environment environment, double seconds, double drainSeconds, long cpuNanos) {
-    Map<String, LatencySummary> latency = new LinkedHashMap<>();
-    latency.put(WRITE_TO_READABLE_ON_B, LatencySummary.of(replication.total()));
-    latency.put(SUBMIT_TO_READ_READY_ON_A, LatencySummary.of(local.total()));
+  private ReplicationResult result(Environment environment, double seconds, double drainSeconds,
+      ProcessResources resources) {
+    Map<String, LatencySummary> latency = Latency.summaries(List.of(replication, local));
     ReplicationResult.Settings settings = new ReplicationResult.Settings(config.documents(), config.clients(),
         config.storage().label(), config.push() ? "push" : "pull", config.pollInterval().toMillis() / 1000.0,
         config.batchSize(), config.openLoop() ? "open" : "closed", config.ratePerSecond(),
         config.warmup().toMillis() / 1000.0, config.duration().toMillis() / 1000.0);
-    return new ReplicationResult("replication", settings, environment, LoadBenchmark.round(seconds),
-        submitted.get(), replicatedInWindow.get(), replicatedAfterWindow.get(), LoadBenchmark.round(drainSeconds),
-        LoadBenchmark.round(submitted.get() / seconds), LoadBenchmark.round(replicatedInWindow.get() / seconds),
-        drainSeconds <= 0 ? 0 : LoadBenchmark.round(replicatedAfterWindow.get() / drainSeconds),
-        latency, LoadBenchmark.round(cpuNanos / 1e9), ProcessStats.peakHeapBytes(),
+    return new ReplicationResult("replication", settings, environment, Results.round(seconds),
+        submitted.get(), replicatedInWindow.get(), replicatedAfterWindow.get(), Results.round(drainSeconds),
+        Results.round(submitted.get() / seconds), Results.round(replicatedInWindow.get() / seconds),
+        drainSeconds <= 0 ? 0 : Results.round(replicatedAfterWindow.get() / drainSeconds),
+        latency, resources.cpuSeconds(), resources.peakHeapBytes(),
         config.out() == null ? null : config.name() + ".png");
   }
 
@@ -281,7 +232,6 @@ public final class ReplicationBenchmark {
     if (config.out() == null) {
       return;
     }
-    Files.createDirectories(config.out());
     Map<String, Histogram> series = new LinkedHashMap<>();
     series.put("write on A → readable on B", replication.total());
     series.put("write on A → READ_READY on A", local.total());
@@ -289,7 +239,6 @@ public final class ReplicationBenchmark {
         config.storage().label(), config.push() ? "push" : "pull " + config.pollInterval().toMillis() + " ms",
         config.openLoop() ? String.format(Locale.ROOT, "open loop @ %,.0f/s", config.ratePerSecond())
             : config.clients() + " writers", result.replicatedOpsPerSecond());
-    LatencyPlot.write(config.out().resolve(config.name() + ".png"), title, series);
-    LoadBenchmark.writeJson(config.out().resolve(config.name() + ".json"), result);
+    Results.writeWithPlot(config.out(), config.name(), result, title, series);
   }
 }

@@ -1,11 +1,12 @@
 package dev.quire.bench.scale;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.quire.bench.load.LatencySummary;
 import dev.quire.bench.load.LoadBenchmark;
 import dev.quire.bench.load.LoadConfig;
+import dev.quire.bench.load.LoadFigures;
 import dev.quire.bench.load.LoadResult;
+import dev.quire.bench.load.ProcessResources;
+import dev.quire.bench.load.Results;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -45,10 +46,12 @@ public final class ScaleCurve {
       LoadConfig config = axis == Axis.DOCUMENTS ? base.withDocuments(Math.toIntExact(value))
           : base.withClients(Math.toIntExact(value));
       LoadResult result = LoadBenchmark.run(config.withOut(null, null));
-      LatencySummary ready = result.latencyMs().get("submitToReadReady");
-      LatencySummary read = result.latencyMs().get("readWithToken");
-      ScalePoint point = new ScalePoint(value, result.throughput().jobsPerSecondReadReady(), ready.p50(), ready.p99(),
-          read == null ? 0 : read.p99(), result.resources().cpuMicrosPerJob(), result.resources().peakHeapBytes() >> 20);
+      LoadFigures figures = result.figures();
+      LatencySummary ready = figures.latencyMs().get(LoadFigures.SUBMIT_TO_READ_READY);
+      LatencySummary read = figures.latencyMs().get(LoadFigures.READ_WITH_TOKEN);
+      ProcessResources resources = result.resources();
+      ScalePoint point = new ScalePoint(value, figures.throughput().jobsPerSecondReadReady(), ready.p50(), ready.p99(),
+          read == null ? 0 : read.p99(), resources.cpuMicrosPerJob(), resources.peakHeapBytes() >> 20);
       points.add(point);
       log.printf(Locale.ROOT, "| %,d | %,.0f | %.2f | %.2f | %.3f | %.0f | %,d |%n", value, point.jobsPerSecond(),
           point.p50Ms(), point.p99Ms(), point.readWithTokenP99Ms(), point.cpuMicrosPerJob(), point.peakHeapMiB());
@@ -58,7 +61,7 @@ public final class ScaleCurve {
         base.clients(), base.duration() == null ? 0 : base.duration().toMillis() / 1000.0, List.copyOf(points));
     if (out != null) {
       Files.createDirectories(out);
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(name + ".json").toFile(), curve);
+      Results.writeJson(out.resolve(name + ".json"), curve);
       String title = String.format(Locale.ROOT, "%s: jobs/s and p99 as %s grows (%s)", base.storage().label(),
           axis == Axis.DOCUMENTS ? "D" : "C", axis == Axis.DOCUMENTS ? base.clients() + " clients"
               : base.documents() + " documents");

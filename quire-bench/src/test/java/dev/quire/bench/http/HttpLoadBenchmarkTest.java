@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.bench.BenchMain;
+import dev.quire.bench.load.LoadFigures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class HttpLoadBenchmarkTest {
     assertThat(server.jobsAnswered).hasValue(40);
     assertThat(server.readsWithToken).hasValue(40);
     assertThat(server.readsWithoutToken).hasValue(0);
-    assertThat(result.counts()).isEqualTo(new HttpLoadResult.Counts(40, 40, 0, 40, 0, 40));
+    assertThat(result.figures().counts()).isEqualTo(LoadFigures.Counts.readReadyOnly(40, 40, 0, 40, 0, 40));
     assertThat(result.failures()).isEmpty();
     assertThat(result.firstFailure()).isNull();
     JsonNode json = new ObjectMapper().readTree(out.resolve("closed.json").toFile());
@@ -68,7 +69,7 @@ class HttpLoadBenchmarkTest {
 
     HttpLoadResult result = HttpLoadBenchmark.run(config);
 
-    assertThat(result.counts()).isEqualTo(new HttpLoadResult.Counts(40, 39, 1, 39, 0, 39));
+    assertThat(result.figures().counts()).isEqualTo(LoadFigures.Counts.readReadyOnly(40, 39, 1, 39, 0, 39));
     assertThat(result.failures()).isEqualTo(Map.of("job 500", 1L));
     assertThat(result.firstFailure()).contains("injected failure");
     assertThat(server.readsWithToken).hasValue(39);
@@ -84,9 +85,9 @@ class HttpLoadBenchmarkTest {
 
     HttpLoadResult result = HttpLoadBenchmark.run(config);
 
-    assertThat(result.counts()).isEqualTo(new HttpLoadResult.Counts(30, 30, 0, 30, 0, 90));
+    assertThat(result.figures().counts()).isEqualTo(LoadFigures.Counts.readReadyOnly(30, 30, 0, 30, 0, 90));
     assertThat(server.actions).hasValue(90);
-    assertThat(result.latencyMs().get("submitLag").count()).isEqualTo(30);
+    assertThat(result.figures().latencyMs().get("submitLag").count()).isEqualTo(30);
     assertThat(result.settings().targetJobsPerSecond()).isEqualTo(2_000);
   }
 
@@ -98,7 +99,7 @@ class HttpLoadBenchmarkTest {
     HttpLoadResult result = HttpLoadBenchmark.run(config);
 
     assertThat(server.unauthorized).hasValue(0);
-    assertThat(result.counts().reads()).isEqualTo(10);
+    assertThat(result.figures().counts().reads()).isEqualTo(10);
     assertThat(result.settings().bearerToken()).isTrue();
   }
 

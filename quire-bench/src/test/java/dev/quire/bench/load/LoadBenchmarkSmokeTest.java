@@ -51,10 +51,10 @@ class LoadBenchmarkSmokeTest {
 
     LoadResult result = LoadBenchmark.run(config);
 
-    assertThat(result.counts().jobsSubmitted()).isEqualTo(40);
-    assertThat(result.counts().jobsReadReady()).isEqualTo(40);
-    assertThat(result.counts().operationsWriteReady()).isEqualTo(200);
-    assertThat(result.counts().operationsReadReady()).isEqualTo(200);
+    assertThat(result.figures().counts().jobsSubmitted()).isEqualTo(40);
+    assertThat(result.figures().counts().jobsReadReady()).isEqualTo(40);
+    assertThat(result.figures().counts().operationsWriteReady()).isEqualTo(200);
+    assertThat(result.figures().counts().operationsReadReady()).isEqualTo(200);
   }
 
   private static void assertCountsEqual(JsonNode json, long jobs) {
