@@ -483,6 +483,33 @@ public abstract class DocumentViewConformance {
     }
 
     @Test
+    void reads_between_writes_always_see_the_latest_slug_holder() {
+      // Each read comes before the write that changes its answer: a view that remembers what it
+      // read (or wrote) must not answer from a stale memory.
+      index(ops.create("alpha", null));
+      assertThat(await(view.getByIdOrSlug("alpha", ViewFilter.MAIN, ReadOptions.NONE)).id()).isEqualTo("alpha");
+      assertThat(failureOf(view.getByIdOrSlug("shared", ViewFilter.MAIN, ReadOptions.NONE)))
+          .isInstanceOf(DocumentNotFoundException.class);
+
+      index(ops.create("doc-1", "shared"));
+      assertThat(await(view.getByIdOrSlug("shared", ViewFilter.MAIN, ReadOptions.NONE)).id()).isEqualTo("doc-1");
+
+      index(ops.create("doc-2", "shared"));
+      assertThat(await(view.getByIdOrSlug("shared", ViewFilter.MAIN, ReadOptions.NONE)).id()).isEqualTo("doc-2");
+      assertThat(await(view.getByIdOrSlug("doc-1", ViewFilter.MAIN, ReadOptions.NONE)).header().slug()).isNull();
+
+      index(ops.create("doc-3", "alpha"));
+      assertThat(failureOf(view.getByIdOrSlug("alpha", ViewFilter.MAIN, ReadOptions.NONE)))
+          .isInstanceOf(AmbiguousIdentifierException.class);
+
+      index(ops.delete("doc-2", 1));
+      assertThat(failureOf(view.getByIdOrSlug("shared", ViewFilter.MAIN, ReadOptions.NONE)))
+          .isInstanceOf(DocumentNotFoundException.class);
+      index(ops.delete("alpha", 1));
+      assertThat(await(view.getByIdOrSlug("alpha", ViewFilter.MAIN, ReadOptions.NONE)).id()).isEqualTo("doc-3");
+    }
+
+    @Test
     void getByIdOrSlug_refuses_an_identifier_that_names_two_documents() {
       index(ops.create("alpha", null), ops.create("doc-2", "alpha"));
 

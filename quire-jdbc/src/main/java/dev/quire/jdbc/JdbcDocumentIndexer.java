@@ -121,7 +121,7 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
 
   // ---- indexing (writer thread, inside the group's transaction) ----------------------------------
 
-  private void apply(Connection c, List<OperationWithContext> operations, Tables tables) throws SQLException {
+  private Runnable apply(Connection c, List<OperationWithContext> operations, Tables tables) throws SQLException {
     String edges = tables.of("quire_relationships");
     Map<StreamKey, Long> applied = new HashMap<>();
     for (OperationWithContext op : operations) {
@@ -164,6 +164,7 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
             json(input.metadata()), at, input.sourceId(), input.targetId(), input.relationshipType());
       }
     }
+    return ReadModelEngine.Applier.NOTHING;
   }
 
   private Long storedProgress(Connection c, Tables tables, StreamKey key) throws SQLException {

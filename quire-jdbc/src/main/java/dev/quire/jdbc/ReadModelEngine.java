@@ -87,7 +87,17 @@ final class ReadModelEngine implements AutoCloseable {
   /** Applies operations, in order, to the read model's tables ({@code tables}: live or a rebuild's shadow). */
   @FunctionalInterface
   interface Applier {
-    void apply(Connection connection, List<OperationWithContext> operations, Tables tables) throws SQLException;
+    /** Nothing to do after the commit. */
+    Runnable NOTHING = () -> {};
+
+    /**
+     * @return what to do once the transaction committed, before readers are told (e.g. remember
+     *     the rows it wrote); not run when it rolls back. Never null.
+     */
+    Runnable apply(Connection connection, List<OperationWithContext> operations, Tables tables) throws SQLException;
+
+    /** A rebuild swapped its tables in: anything remembered of the live tables is out of date. */
+    default void liveTablesReplaced() {}
   }
 
   /** A query run on a pooled connection. */
@@ -403,6 +413,7 @@ final class ReadModelEngine implements AutoCloseable {
         sql.setCheckpoint(c, name, after);
         sql.notifyCommitted(c, name);
         c.commit();
+        applier.liveTablesReplaced();
       } catch (SQLException | RuntimeException e) {
         Sql.rollbackQuietly(c, e);
         throw e;
@@ -531,11 +542,12 @@ final class ReadModelEngine implements AutoCloseable {
       c.setAutoCommit(false);
       try {
         sql.lock(c, name);
-        applier.apply(c, operations, Tables.LIVE);
+        Runnable committed = applier.apply(c, operations, Tables.LIVE);
         sql.writeProgress(c, Tables.LIVE, name, progress);
         sql.writeCheckpoint(c, name, newLowWater);
         sql.notifyCommitted(c, name);
         c.commit();
+        committed.run();
       } catch (SQLException | RuntimeException e) {
         Sql.rollbackQuietly(c, e);
         throw e;

@@ -95,6 +95,22 @@ abstract class ReadModelRebuildContract {
   }
 
   @Test
+  void reads_after_a_rebuild_see_the_rebuilt_rows_not_the_ones_indexed_before() throws Exception {
+    writeAndIndex(ops.create("doc-1", null));
+    // Indexed with a resulting state the reducer does not produce (a model bug since fixed, say): the
+    // view takes it as given, a rebuild reduces the stored action again. On SQLite the view also
+    // remembers the rows it committed; the swap must make it forget them.
+    writeAndIndex(ops.increment("doc-1", 0, 2, 999));
+    assertThat(count("doc-1")).isEqualTo(999);
+
+    view.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(count("doc-1")).isEqualTo(2);
+    writeAndIndex(ops.increment("doc-1", 1, 3, 5));
+    assertThat(count("doc-1")).isEqualTo(5);
+  }
+
+  @Test
   void writes_indexed_while_a_rebuild_runs_are_in_the_rebuilt_tables() throws Exception {
     writeAndIndex(ops.create("doc-1", null));
     for (int i = 0; i < 20; i++) {
