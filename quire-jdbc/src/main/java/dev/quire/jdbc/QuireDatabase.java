@@ -49,6 +49,8 @@ public final class QuireDatabase implements AutoCloseable {
   private final WriteGate writeGate;
   // SQLite only; null on PostgreSQL.
   private final WalCheckpointer checkpointer;
+  // SQLite only: this database's claim on the file; null on PostgreSQL.
+  private final SqliteOwnership ownership;
   // Guarded by this; PostgreSQL only, created on first use.
   private ProgressListener progressListener;
 
@@ -63,9 +65,18 @@ public final class QuireDatabase implements AutoCloseable {
       throw new StorageException("Cannot open " + url.redacted() + ": " + e.getMessage(), e);
     }
     try {
+      this.ownership = url.dialect() == Dialect.SQLITE ? SqliteOwnership.claim(url.sqliteFile()) : null;
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    try {
       migrate();
     } catch (RuntimeException e) {
       dataSource.close();
+      if (ownership != null) {
+        ownership.close();
+      }
       throw new StorageException("Cannot migrate the Quire schema at " + url.redacted() + ": " + e.getMessage(), e);
     }
     this.checkpointer = url.dialect() == Dialect.SQLITE
@@ -142,6 +153,9 @@ public final class QuireDatabase implements AutoCloseable {
       checkpointer.close();
     }
     dataSource.close();
+    if (ownership != null) {
+      ownership.close();
+    }
   }
 
   private void migrate() {

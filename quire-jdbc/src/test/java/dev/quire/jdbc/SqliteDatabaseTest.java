@@ -5,14 +5,19 @@ import static dev.quire.store.Operations.batch;
 import static dev.quire.store.Operations.operations;
 import static dev.quire.store.Operations.stream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.model.OperationWithContext;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +33,46 @@ class SqliteDatabaseTest {
       assertThat(Files.exists(file)).isTrue();
       assertThat(db.dialect()).isEqualTo(Dialect.SQLITE);
       assertThat(pragma(db, "journal_mode")).isEqualTo("wal");
+    }
+  }
+
+  @Test
+  void aFileIsOpenedByOneQuireDatabaseAtATime_andIsFreeAgainOnceItCloses() {
+    String url = Databases.sqliteUrl(dir);
+    try (QuireDatabase first = QuireDatabase.open(url)) {
+      assertThatThrownBy(() -> QuireDatabase.open(url))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("already open in this process");
+      assertThat(first.dialect()).isEqualTo(Dialect.SQLITE);
+    }
+    try (QuireDatabase again = QuireDatabase.open(url)) {
+      assertThat(again.dialect()).isEqualTo(Dialect.SQLITE);
+    }
+  }
+
+  @Test
+  void aFileOpenInAnotherProcessIsRefused_andFreedWhenThatProcessDies() throws Exception {
+    String url = Databases.sqliteUrl(dir);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        CrashChild.class.getName(), url, "1")
+        .redirectError(dir.resolve("child-stderr.log").toFile())
+        .start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = out.readLine();
+      while (line != null && !line.equals(CrashChild.READY)) {
+        line = out.readLine();
+      }
+      assertThat(line).as("the child opened the database; see child-stderr.log").isEqualTo(CrashChild.READY);
+
+      assertThatThrownBy(() -> QuireDatabase.open(url))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("open in another Quire process");
+    } finally {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    try (QuireDatabase afterTheCrash = QuireDatabase.open(url)) {
+      assertThat(afterTheCrash.dialect()).isEqualTo(Dialect.SQLITE);
     }
   }
 
