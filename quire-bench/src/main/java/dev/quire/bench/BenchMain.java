@@ -96,7 +96,8 @@ public final class BenchMain implements Runnable {
     int actions = 10;
 
     @Option(names = "--storage", description = "memory | sqlite-full[:file] | sqlite-normal[:file] | "
-        + "postgresql://host:port/db?user=.. | postgresql-normal:postgresql://..., default ${DEFAULT-VALUE} "
+        + "postgresql://host:port/db?user=.. | postgresql-normal:postgresql://... | "
+        + "postgresql-exclusive:postgresql://..., default ${DEFAULT-VALUE} "
         + "(what quire serve runs on by default).")
     String storage = "sqlite-full";
 

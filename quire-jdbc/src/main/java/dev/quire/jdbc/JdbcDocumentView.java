@@ -79,8 +79,9 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
 
   private final DocumentModelRegistry registry;
   /**
-   * Document rows as the writer last committed them (SQLite: this process is the file's only
-   * writer): the next group's write and the read-backs with a token skip loading and parsing them.
+   * Document rows as the writer last committed them, when this process is the database's only
+   * writer ({@link QuireDatabase#soleWriter()}: SQLite, or PostgreSQL opened exclusive): the next
+   * group's write and the read-backs with a token skip loading and parsing them.
    * Profiled on SQLite NORMAL, those loads were about a quarter of the CPU per job.
    */
   private final CommittedRows<DocKey, Entry> committedRows;
@@ -101,7 +102,7 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       ConsistencyTracker tracker,
       Duration defaultTimeout) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    boolean soleWriter = database.dialect() == Dialect.SQLITE;
+    boolean soleWriter = database.soleWriter();
     this.committedRows = soleWriter ? CommittedRows.bounded(CommittedRows.DEFAULT_MAX_ROWS) : CommittedRows.disabled();
     this.committedSlugs = soleWriter ? CommittedRows.bounded(CommittedRows.DEFAULT_MAX_ROWS) : CommittedRows.disabled();
     ReadModelEngine.Applier applier = new ReadModelEngine.Applier() {

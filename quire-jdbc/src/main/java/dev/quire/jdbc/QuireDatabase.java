@@ -49,8 +49,8 @@ public final class QuireDatabase implements AutoCloseable {
   private final WriteGate writeGate;
   // SQLite only; null on PostgreSQL.
   private final WalCheckpointer checkpointer;
-  // SQLite only: this database's claim on the file; null on PostgreSQL.
-  private final SqliteOwnership ownership;
+  // This process's claim on the SQLite file or the PostgreSQL schema.
+  private final DatabaseClaim ownership;
   // Guarded by this; PostgreSQL only, created on first use.
   private ProgressListener progressListener;
 
@@ -65,7 +65,9 @@ public final class QuireDatabase implements AutoCloseable {
       throw new StorageException("Cannot open " + url.redacted() + ": " + e.getMessage(), e);
     }
     try {
-      this.ownership = url.dialect() == Dialect.SQLITE ? SqliteOwnership.claim(url.sqliteFile()) : null;
+      this.ownership = url.dialect() == Dialect.SQLITE
+          ? SqliteOwnership.claim(url.sqliteFile())
+          : PostgresOwnership.claim(url, schema, config.exclusive());
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -104,6 +106,14 @@ public final class QuireDatabase implements AutoCloseable {
 
   public Dialect dialect() {
     return url.dialect();
+  }
+
+  /**
+   * Whether this process is the only Quire process writing the database (SQLite always; PostgreSQL
+   * when opened {@link DatabaseConfig#exclusive()}): read models may then remember what they commit.
+   */
+  public boolean soleWriter() {
+    return url.dialect() == Dialect.SQLITE || config.exclusive();
   }
 
   public DataSource dataSource() {

@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * memories silently stale, so it is refused with a clear error instead. The OS releases the lock
  * when the process dies, so a crash never leaves the file claimed.
  */
-final class SqliteOwnership implements AutoCloseable {
+final class SqliteOwnership implements DatabaseClaim {
 
   private final FileChannel channel;
   private final FileLock lock;

@@ -31,10 +31,10 @@ final class JdbcStorage {
 
   private JdbcStorage() {}
 
-  static StorageFactory.Storage open(String url, Path dataDir, Durability durability, DocumentModelRegistry models,
-      Duration readTimeout) {
-    JdbcReactorStorage storage = JdbcReactorStorage.open(url, DatabaseConfig.DEFAULTS.withDurability(durability), models,
-        Scheduler.system(), readTimeout);
+  static StorageFactory.Storage open(String url, Path dataDir, Durability durability, boolean exclusive,
+      DocumentModelRegistry models, Duration readTimeout) {
+    JdbcReactorStorage storage = JdbcReactorStorage.open(url,
+        DatabaseConfig.DEFAULTS.withDurability(durability).withExclusive(exclusive), models, Scheduler.system(), readTimeout);
     JdbcDocumentView view = storage.view();
     JdbcDocumentIndexer indexer = storage.indexer();
     return new StorageFactory.Storage(

@@ -159,8 +159,11 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
    * @param modelPaths jars, or folders of jars, with {@code DocumentModel} services to load
    * @param durability what an acknowledged write survives on a database (SQLite {@code synchronous},
    *     PostgreSQL {@code synchronous_commit}); ignored in memory. Null for {@link Durability#FULL}.
+   * @param exclusive PostgreSQL: this server is the only Quire process on its schema (refused while
+   *     others use it, and keeps them out); its document view then answers token reads from the rows
+   *     it committed. SQLite is always one process per file; ignored in memory.
    */
-  public record Storage(String database, Path dataDir, List<Path> modelPaths, Durability durability) {
+  public record Storage(String database, Path dataDir, List<Path> modelPaths, Durability durability, boolean exclusive) {
 
     public static final String MEMORY = "memory";
     public static final Path DEFAULT_DATA_DIR = Path.of("quire-data");
@@ -170,6 +173,11 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
       database = database == null || database.isBlank() ? null : database.trim();
       modelPaths = modelPaths == null ? List.of() : List.copyOf(modelPaths);
       durability = durability == null ? Durability.FULL : durability;
+    }
+
+    /** Shared: other Quire processes may use the same PostgreSQL schema. */
+    public Storage(String database, Path dataDir, List<Path> modelPaths, Durability durability) {
+      this(database, dataDir, modelPaths, durability, false);
     }
 
     /** With {@link Durability#FULL}: an acknowledged write survives a power loss. */
@@ -186,11 +194,11 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
     }
 
     public Storage withModelPaths(List<Path> paths) {
-      return new Storage(database, dataDir, paths, durability);
+      return new Storage(database, dataDir, paths, durability, exclusive);
     }
 
     public Storage withDurability(Durability newDurability) {
-      return new Storage(database, dataDir, modelPaths, newDurability);
+      return new Storage(database, dataDir, modelPaths, newDurability, exclusive);
     }
   }
 

@@ -95,7 +95,8 @@ public final class StorageFactory {
     if (ServerConfig.Storage.MEMORY.equals(url)) {
       return Storage.memory(null);
     }
-    return JdbcStorage.open(url, config.database() == null ? config.dataDir() : null, config.durability(), models,
+    return JdbcStorage.open(url, config.database() == null ? config.dataDir() : null, config.durability(),
+        config.exclusive(), models,
         readTimeout);
   }
 

@@ -1,9 +1,12 @@
 package dev.quire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.quire.jdbc.Durability;
 import dev.quire.server.ApiClient.ApiResponse;
+import dev.quire.server.http.Tokens;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -67,6 +70,27 @@ class QuireServerPostgresTest {
     try (QuireServer restarted = QuireServer.start(config)) {
       ApiResponse read = new ApiClient(restarted.url()).get("/v1/documents/pg-1");
       assertThat(read.json().at("/state/global/where").asText()).isEqualTo("postgres");
+    }
+  }
+
+  @Test
+  void serve_exclusive_keepsOtherProcessesOffItsSchema_andAnswersTokenReads() {
+    String url = serverUrl + (serverUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    ServerConfig.Storage exclusive = new ServerConfig.Storage(url, ServerConfig.Storage.DEFAULT_DATA_DIR, List.of(),
+        Durability.FULL, true);
+    try (QuireServer server = QuireServer.start(TestServer.config().withStorage(exclusive))) {
+      ApiClient client = new ApiClient(server.url());
+      client.createJson("pg-x");
+      ApiResponse written = client.set("pg-x", "/n", TextNode.valueOf("one"), "?wait=true");
+      assertThat(written.status()).isEqualTo(200);
+      String token = written.header(Tokens.HEADER).orElseThrow();
+      ApiResponse read = client.get("/v1/documents/pg-x", Tokens.HEADER, token);
+      assertThat(read.json().at("/state/global/n").asText()).isEqualTo("one");
+
+      ServerConfig shared = TestServer.config().withStorage(new ServerConfig.Storage(url, ServerConfig.Storage.DEFAULT_DATA_DIR,
+          List.of()));
+      assertThatThrownBy(() -> QuireServer.start(shared).close())
+          .hasStackTraceContaining("held exclusively by another Quire process");
     }
   }
 

@@ -11,15 +11,18 @@ import java.util.Objects;
  *   <li>{@code sqlite-full} / {@code sqlite-normal}, optionally {@code :<file>}: SQLite with
  *       {@code synchronous=FULL} / {@code NORMAL} (a fresh temporary file when none is given);
  *   <li>{@code postgresql://host:port/db?user=..} (durability FULL), or the same URL prefixed with
- *       {@code postgresql-normal:} for {@code synchronous_commit=off}.
+ *       {@code postgresql-normal:} for {@code synchronous_commit=off}, or with {@code
+ *       postgresql-exclusive:} for a schema opened {@link dev.quire.jdbc.DatabaseConfig#exclusive()}
+ *       (the view remembers its committed rows).
  * </ul>
  *
  * @param kind the backend
  * @param url the database URL ({@code sqlite:<file>} or {@code postgresql://...}); null for memory
  *     and for a SQLite run on a temporary file
  * @param durability {@code FULL} or {@code NORMAL}; null for memory
+ * @param exclusive PostgreSQL opened as the schema's only Quire process
  */
-public record StorageSpec(Kind kind, String url, String durability) {
+public record StorageSpec(Kind kind, String url, String durability, boolean exclusive) {
 
   /** The storage families of the matrix. */
   public enum Kind {
@@ -36,7 +39,7 @@ public record StorageSpec(Kind kind, String url, String durability) {
   }
 
   public static StorageSpec memory() {
-    return new StorageSpec(Kind.MEMORY, null, null);
+    return new StorageSpec(Kind.MEMORY, null, null, false);
   }
 
   /**
@@ -53,27 +56,31 @@ public record StorageSpec(Kind kind, String url, String durability) {
     for (String durability : new String[] {"full", "normal"}) {
       String prefix = "sqlite-" + durability;
       if (lower.equals(prefix)) {
-        return new StorageSpec(Kind.SQLITE, null, durability.toUpperCase(Locale.ROOT));
+        return new StorageSpec(Kind.SQLITE, null, durability.toUpperCase(Locale.ROOT), false);
       }
       if (lower.startsWith(prefix + ":")) {
         return new StorageSpec(Kind.SQLITE, "sqlite:" + spec.substring(prefix.length() + 1),
-            durability.toUpperCase(Locale.ROOT));
+            durability.toUpperCase(Locale.ROOT), false);
       }
     }
     if (lower.startsWith("postgresql-normal:")) {
-      return new StorageSpec(Kind.POSTGRESQL, spec.substring("postgresql-normal:".length()), "NORMAL");
+      return new StorageSpec(Kind.POSTGRESQL, spec.substring("postgresql-normal:".length()), "NORMAL", false);
+    }
+    if (lower.startsWith("postgresql-exclusive:")) {
+      return new StorageSpec(Kind.POSTGRESQL, spec.substring("postgresql-exclusive:".length()), "FULL", true);
     }
     if (lower.startsWith("postgresql://") || lower.startsWith("jdbc:postgresql://")) {
-      return new StorageSpec(Kind.POSTGRESQL, spec, "FULL");
+      return new StorageSpec(Kind.POSTGRESQL, spec, "FULL", false);
     }
     throw new IllegalArgumentException("Unknown storage '" + spec + "': expected memory, sqlite-full[:file], "
-        + "sqlite-normal[:file], postgresql://host:port/db?user=.. or postgresql-normal:postgresql://...");
+        + "sqlite-normal[:file], postgresql://host:port/db?user=.., postgresql-normal:postgresql://... or "
+        + "postgresql-exclusive:postgresql://...");
   }
 
   /** A short label for tables and file names: memory, sqlite-full, postgresql-normal, ... */
   public String label() {
     return kind == Kind.MEMORY ? "memory" : kind.name().toLowerCase(Locale.ROOT) + "-"
-        + durability.toLowerCase(Locale.ROOT);
+        + durability.toLowerCase(Locale.ROOT) + (exclusive ? "-exclusive" : "");
   }
 
   /** The spec without credentials, for result files. */

@@ -15,9 +15,9 @@ class LoadConfigTest {
 
   @Test
   void parse_sqliteWithAndWithoutFile() {
-    assertThat(StorageSpec.parse("sqlite-full")).isEqualTo(new StorageSpec(StorageSpec.Kind.SQLITE, null, "FULL"));
+    assertThat(StorageSpec.parse("sqlite-full")).isEqualTo(new StorageSpec(StorageSpec.Kind.SQLITE, null, "FULL", false));
     assertThat(StorageSpec.parse("sqlite-normal:/tmp/q.db"))
-        .isEqualTo(new StorageSpec(StorageSpec.Kind.SQLITE, "sqlite:/tmp/q.db", "NORMAL"));
+        .isEqualTo(new StorageSpec(StorageSpec.Kind.SQLITE, "sqlite:/tmp/q.db", "NORMAL", false));
   }
 
   @Test
@@ -31,6 +31,12 @@ class LoadConfigTest {
     assertThat(normal.url()).isEqualTo("postgresql://q:secret@localhost/quire");
     assertThat(normal.redacted()).doesNotContain("secret");
     assertThat(normal.label()).isEqualTo("postgresql-normal");
+    StorageSpec exclusive = StorageSpec.parse("postgresql-exclusive:postgresql://localhost/quire?user=q");
+    assertThat(exclusive.exclusive()).isTrue();
+    assertThat(exclusive.durability()).isEqualTo("FULL");
+    assertThat(exclusive.url()).isEqualTo("postgresql://localhost/quire?user=q");
+    assertThat(exclusive.label()).isEqualTo("postgresql-full-exclusive");
+    assertThat(full.exclusive()).isFalse();
   }
 
   @Test

@@ -52,6 +52,12 @@ final class ServeCommand implements Callable<Integer> {
           + "machine, faster (SQLite WAL synchronous=NORMAL, PostgreSQL synchronous_commit=off). Ignored by memory.")
   Durability durability;
 
+  @Option(names = "--exclusive",
+      description = "PostgreSQL: this server is the only Quire process on the schema (refused while others use it, and "
+          + "keeps them out until it stops); token reads are then answered from the rows the view committed, without "
+          + "a query. SQLite is always one process per file.")
+  boolean exclusive;
+
   @Option(names = "--models", split = ",", paramLabel = "PATH",
       description = "Jars, or folders of jars, with DocumentModel services (META-INF/services/dev.quire.model.DocumentModel).")
   List<Path> models = new ArrayList<>();
@@ -109,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
 
   ServerConfig config() throws IOException {
     ServerConfig.Http http = new ServerConfig.Http(bind, port, maxBodyBytes, maxActions, shutdownTimeout);
-    ServerConfig.Storage storage = new ServerConfig.Storage(database, dataDir, models, durability);
+    ServerConfig.Storage storage = new ServerConfig.Storage(database, dataDir, models, durability, exclusive);
     ServerConfig.Security security = authTokenFile == null
         ? ServerConfig.Security.open()
         : new ServerConfig.Security(Optional.of(readToken(authTokenFile)));

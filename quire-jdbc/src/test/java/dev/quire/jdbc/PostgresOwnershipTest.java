@@ -1,0 +1,45 @@
+package dev.quire.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Processes on one PostgreSQL schema: any number shared, or one exclusive (its view remembers rows). */
+class PostgresOwnershipTest {
+
+  @RegisterExtension static final PostgresAvailable postgres = new PostgresAvailable();
+
+  private static final DatabaseConfig EXCLUSIVE = DatabaseConfig.DEFAULTS.withExclusive(true);
+
+  @Test
+  void shared_processes_coexist_and_keep_an_exclusive_one_out_until_they_close() {
+    try (QuireDatabase first = QuireDatabase.open(postgres.url());
+        QuireDatabase second = QuireDatabase.open(postgres.url())) {
+      assertThat(first.soleWriter()).isFalse();
+      assertThat(second.soleWriter()).isFalse();
+      assertThatThrownBy(() -> QuireDatabase.open(postgres.url(), EXCLUSIVE))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("in use by another Quire process")
+          .hasMessageContaining(postgres.schema());
+    }
+    try (QuireDatabase alone = QuireDatabase.open(postgres.url(), EXCLUSIVE)) {
+      assertThat(alone.soleWriter()).isTrue();
+    }
+  }
+
+  @Test
+  void an_exclusive_process_keeps_every_other_one_out_until_it_closes() {
+    try (QuireDatabase alone = QuireDatabase.open(postgres.url(), EXCLUSIVE)) {
+      assertThatThrownBy(() -> QuireDatabase.open(postgres.url()))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("held exclusively by another Quire process");
+      assertThatThrownBy(() -> QuireDatabase.open(postgres.url(), EXCLUSIVE))
+          .isInstanceOf(StorageException.class);
+    }
+    try (QuireDatabase shared = QuireDatabase.open(postgres.url())) {
+      assertThat(shared.soleWriter()).isFalse();
+    }
+  }
+}
