@@ -81,6 +81,22 @@ final class CommittedRows<K, V> {
     }
   }
 
+  /**
+   * Whether a commit of {@code rows} rows is worth remembering: a catch-up or rebuild page (thousands
+   * of rows) would only evict the working set and pay a re-parse per row; the writer {@link #forget}s
+   * its rows instead.
+   */
+  boolean worthRemembering(int rows) {
+    return maxRows > 0 && rows <= maxRows / 10;
+  }
+
+  /** Writer thread, after its commit: drops the rows it changed without remembering them. */
+  void forget(Iterable<K> committed) {
+    for (K key : committed) {
+      rows.remove(key);
+    }
+  }
+
   /** The tables were replaced (a rebuild's swap) or may differ from what was remembered. */
   void forgetAll() {
     rows.clear();

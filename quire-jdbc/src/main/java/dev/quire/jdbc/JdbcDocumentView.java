@@ -412,6 +412,17 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       if (!remembered.enabled()) {
         return ReadModelEngine.Applier.NOTHING;
       }
+      if (!remembered.worthRemembering(changed.size())) {
+        return () -> {
+          commits.beginWrite();
+          try {
+            remembered.forget(entries.keySet());
+            rememberedSlugs.forget(slugChanges.keySet());
+          } finally {
+            commits.endWrite();
+          }
+        };
+      }
       Map<DocKey, Entry> stored = new HashMap<>();
       for (int i = 0; i < changed.size(); i++) {
         Entry entry = changed.get(i);

@@ -63,6 +63,20 @@ class CommittedRowsTest {
   }
 
   @Test
+  void a_large_commit_is_forgotten_rather_than_remembered() {
+    CommittedRows<String, String> rows = CommittedRows.bounded(100);
+    rows.remember(Map.of("a", "a1", "b", "b1"));
+
+    assertThat(rows.worthRemembering(10)).isTrue();
+    assertThat(rows.worthRemembering(11)).as("a catch-up page").isFalse();
+    rows.forget(java.util.List.of("a"));
+
+    assertThat(rows.get("a")).as("changed by the large commit: not kept stale").isNull();
+    assertThat(rows.get("b")).isEqualTo("b1");
+    assertThat(CommittedRows.disabled().worthRemembering(1)).isFalse();
+  }
+
+  @Test
   void a_disabled_memory_remembers_nothing() {
     CommittedRows<String, String> rows = CommittedRows.disabled();
     rows.remember(Map.of("a", "a1"));

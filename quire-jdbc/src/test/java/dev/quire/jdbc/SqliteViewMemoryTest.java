@@ -6,6 +6,7 @@ import dev.quire.consistency.ConsistencyTracker;
 import dev.quire.model.Document;
 import dev.quire.model.Json;
 import dev.quire.model.OperationWithContext;
+import dev.quire.model.Scopes;
 import dev.quire.readmodel.ReadOptions;
 import dev.quire.readmodel.fixture.CounterModel;
 import dev.quire.readmodel.fixture.OperationFixtures;
@@ -14,6 +15,7 @@ import dev.quire.store.WriteBatch;
 import dev.quire.view.DocumentView;
 import dev.quire.view.ViewFilter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -54,8 +56,42 @@ class SqliteViewMemoryTest {
     assertThat(remembered.state()).isEqualTo(stored.state());
   }
 
+  @Test
+  void a_large_batch_is_not_remembered_and_leaves_nothing_stale() throws Exception {
+    QuireDatabase database = resources.add(QuireDatabase.open(Databases.sqliteUrl(dir)));
+    JdbcOperationStore store = resources.add(new JdbcOperationStore(database));
+    JdbcDocumentView view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
+        new ConsistencyTracker(DocumentView.NAME)));
+    view.start().get(30, TimeUnit.SECONDS);
+    index(store, view, ops.create("doc-1", "one"));
+    index(store, view, ops.increment("doc-1", 0, 1, 1));
+    read(view);
+    assertThat(read(view).state(Scopes.GLOBAL).path("count").asLong()).isEqualTo(1);
+
+    // One group touching more rows than the memory keeps for a commit (a catch-up page, say).
+    List<OperationWithContext> page = new ArrayList<>();
+    page.add(ops.increment("doc-1", 1, 1, 2));
+    for (int i = 0; i < CommittedRows.DEFAULT_MAX_ROWS / 10 + 1; i++) {
+      page.add(ops.create("bulk-" + i, null));
+    }
+    indexAll(store, view, page);
+
+    assertThat(read(view).state(Scopes.GLOBAL).path("count").asLong()).isEqualTo(2);
+  }
+
   private static Document read(JdbcDocumentView view) throws Exception {
     return view.getByIdOrSlug("doc-1", ViewFilter.MAIN, ReadOptions.NONE).get(30, TimeUnit.SECONDS);
+  }
+
+  private static void indexAll(JdbcOperationStore store, JdbcDocumentView view, List<OperationWithContext> ops)
+      throws Exception {
+    List<OperationWithContext> stored = new ArrayList<>();
+    for (OperationWithContext op : ops) {
+      StreamAppend append = new StreamAppend(op.key(), op.documentType(), op.operation().index(), List.of(op.operation()));
+      stored.add(store.append(new WriteBatch("bulk-" + stored.size(), List.of(append))).get(0)
+          .withResultingState(op.resultingState()));
+    }
+    view.indexOperations(stored).toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private static void index(JdbcOperationStore store, JdbcDocumentView view, OperationWithContext op) throws Exception {
