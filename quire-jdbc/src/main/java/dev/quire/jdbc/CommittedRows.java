@@ -25,7 +25,8 @@ final class CommittedRows<K, V> {
   static final int DEFAULT_MAX_ROWS = 10_000;
 
   private final Map<K, V> rows;
-  private final int maxRows;
+  // 0 once disabled: every method then answers as if nothing were remembered.
+  private volatile int maxRows;
 
   private CommittedRows(int maxRows) {
     this.maxRows = maxRows;
@@ -51,7 +52,7 @@ final class CommittedRows<K, V> {
 
   /** The row as last committed through {@link #remember}, or null when it is not remembered. */
   V get(K key) {
-    return rows.get(key);
+    return maxRows == 0 ? null : rows.get(key);
   }
 
   /** Writer thread, after its commit: the rows the transaction wrote, as it wrote them. */
@@ -95,6 +96,15 @@ final class CommittedRows<K, V> {
     for (K key : committed) {
       rows.remove(key);
     }
+  }
+
+  /**
+   * Stops remembering for good (any thread): this process may no longer be the tables' only writer.
+   * A row the writer is putting meanwhile is never read: {@link #get} answers null from now on.
+   */
+  void disable() {
+    maxRows = 0;
+    rows.clear();
   }
 
   /** The tables were replaced (a rebuild's swap) or may differ from what was remembered. */

@@ -123,6 +123,10 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       }
     };
     this.engine = new ReadModelEngine(NAME, database, store, tracker, defaultTimeout, applier, TABLES);
+    database.claimLost().thenRun(() -> {
+      committedRows.disable();
+      committedSlugs.disable();
+    });
   }
 
   @Override

@@ -5,7 +5,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import dev.quire.concurrent.NamedThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every Quire process on a PostgreSQL schema holds a session advisory lock on it, on a connection of
@@ -13,13 +21,46 @@ import java.util.Properties;
  * DatabaseConfig#exclusive()} (the document view then remembers the rows it committed, which another
  * process's writes would make stale). So an exclusive process cannot start beside others, nor others
  * beside it. PostgreSQL drops the lock with the session: a crashed process frees the schema.
+ *
+ * <p>The session is checked every {@link #CHECK_INTERVAL}: if it ended while the database is open
+ * (a proxy's or {@code idle_session_timeout}'s cut), the lock went with it and {@link #lost()}
+ * completes, so that an exclusive process stops trusting what it remembers.
  */
 final class PostgresOwnership implements DatabaseClaim {
 
-  private final Connection connection;
+  static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+  private static final Logger log = LoggerFactory.getLogger(PostgresOwnership.class);
 
-  private PostgresOwnership(Connection connection) {
+  private final Connection connection;
+  private final String description;
+  private final CompletableFuture<Void> lost = new CompletableFuture<>();
+  private final ScheduledExecutorService watcher;
+
+  private PostgresOwnership(Connection connection, String description) {
     this.connection = connection;
+    this.description = description;
+    this.watcher = Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.daemon("quire-jdbc-claim-watch"));
+    long nanos = CHECK_INTERVAL.toNanos();
+    watcher.scheduleWithFixedDelay(this::check, nanos, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public CompletableFuture<Void> lost() {
+    return lost;
+  }
+
+  private void check() {
+    boolean valid;
+    try {
+      valid = connection.isValid(5);
+    } catch (SQLException e) {
+      valid = false;
+    }
+    if (!valid && lost.complete(null)) {
+      log.error("The session holding the claim on {} ended, and its advisory lock with it; other Quire processes may now"
+          + " open the schema. Restart this process to claim it again.", description);
+      watcher.shutdown();
+    }
   }
 
   /** @throws StorageException when the lock is held in the other mode, or the database is unreachable */
@@ -32,7 +73,8 @@ final class PostgresOwnership implements DatabaseClaim {
     if (url.password() != null) {
       properties.setProperty("password", url.password());
     }
-    properties.setProperty("ApplicationName", "quire-claim");
+    String schemaName = schema == null ? "public" : schema;
+    properties.setProperty("ApplicationName", "quire-claim " + schemaName);
     Connection connection;
     try {
       connection = DriverManager.getConnection(url.jdbcUrl(), properties);
@@ -44,7 +86,8 @@ final class PostgresOwnership implements DatabaseClaim {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next() && rs.getBoolean(1)) {
-          return new PostgresOwnership(connection);
+          return new PostgresOwnership(connection, "schema " + schemaName + " at " + url.redacted()
+              + (exclusive ? " (exclusive)" : " (shared)"));
         }
       }
     } catch (SQLException e) {
@@ -52,7 +95,6 @@ final class PostgresOwnership implements DatabaseClaim {
       throw new StorageException("Cannot lock schema " + key + " at " + url.redacted() + ": " + e.getMessage(), e);
     }
     closeQuietly(connection);
-    String schemaName = schema == null ? "public" : schema;
     throw new StorageException(exclusive
         ? "Schema " + schemaName + " at " + url.redacted() + " is in use by another Quire process; an exclusive"
             + " process needs it alone (stop the others, or open it shared)"
@@ -62,6 +104,7 @@ final class PostgresOwnership implements DatabaseClaim {
 
   @Override
   public void close() {
+    watcher.shutdownNow();
     closeQuietly(connection); // ends the session, and with it the lock
   }
 

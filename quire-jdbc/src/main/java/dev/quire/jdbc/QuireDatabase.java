@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -113,7 +114,15 @@ public final class QuireDatabase implements AutoCloseable {
    * when opened {@link DatabaseConfig#exclusive()}): read models may then remember what they commit.
    */
   public boolean soleWriter() {
-    return url.dialect() == Dialect.SQLITE || config.exclusive();
+    return url.dialect() == Dialect.SQLITE || (config.exclusive() && !ownership.lost().isDone());
+  }
+
+  /**
+   * Completes if this process loses its claim on the database while open (PostgreSQL: the session
+   * holding the advisory lock ended); from then on {@link #soleWriter()} is false.
+   */
+  public CompletableFuture<Void> claimLost() {
+    return ownership.lost();
   }
 
   public DataSource dataSource() {

@@ -163,7 +163,9 @@ final class ReadModelEngine implements AutoCloseable {
 
         @Override
         public void progressCommitted() {
-          refreshProgress(List.copyOf(waited.keySet()));
+          if (!database.soleWriter()) {
+            refreshProgress(List.copyOf(waited.keySet()));
+          }
         }
       };
       listener.register(subscriber);
@@ -239,7 +241,9 @@ final class ReadModelEngine implements AutoCloseable {
   <T> CompletableFuture<T> afterToken(ReadOptions read, Query<T> query) {
     ReadOptions options = read == null ? ReadOptions.NONE : read;
     CompletableFuture<Void> gate = ReadGate.await(tracker, options, defaultTimeout);
-    if (!gate.isDone() && listener != null) {
+    // A sole writer has no other process to wait for; and stored progress read here could run
+    // ahead of the commit's after-commit step (the view's memory), which must precede the tracker.
+    if (!gate.isDone() && listener != null && !database.soleWriter()) {
       awaitOtherProcesses(options, gate);
     }
     if (gate.isDone() && !gate.isCompletedExceptionally()) {

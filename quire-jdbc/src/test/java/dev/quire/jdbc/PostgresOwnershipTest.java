@@ -3,6 +3,9 @@ package dev.quire.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,6 +29,25 @@ class PostgresOwnershipTest {
     }
     try (QuireDatabase alone = QuireDatabase.open(postgres.url(), EXCLUSIVE)) {
       assertThat(alone.soleWriter()).isTrue();
+    }
+  }
+
+  @Test
+  void a_claim_whose_session_ends_is_reported_lost_and_the_process_stops_counting_on_it() throws Exception {
+    try (QuireDatabase alone = QuireDatabase.open(postgres.url(), EXCLUSIVE)) {
+      assertThat(alone.soleWriter()).isTrue();
+      // What a proxy or idle_session_timeout would do to the session that holds the lock.
+      try (Connection c = postgres.connection(); Statement s = c.createStatement()) {
+        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'quire-claim "
+            + postgres.schema() + "'");
+      }
+
+      alone.claimLost().get(30, TimeUnit.SECONDS);
+
+      assertThat(alone.soleWriter()).isFalse();
+      try (QuireDatabase other = QuireDatabase.open(postgres.url())) {
+        assertThat(other.soleWriter()).isFalse();
+      }
     }
   }
 
