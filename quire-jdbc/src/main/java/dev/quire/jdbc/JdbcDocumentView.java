@@ -178,7 +178,7 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     // A rebuild's shadow tables are nobody's committed rows until the swap, which forgets them all.
     Batch batch = tables == Tables.LIVE
         ? new Batch(c, tables, committedRows, committedSlugs, commits)
-        : new Batch(c, tables, CommittedRows.disabled(), CommittedRows.disabled(), new CommitVersion());
+        : new Batch(c, tables, CommittedRows.disabled(), CommittedRows.disabled(), commits);
     for (OperationWithContext op : operations) {
       apply(batch, op);
     }

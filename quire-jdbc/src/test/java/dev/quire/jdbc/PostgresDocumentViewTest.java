@@ -19,11 +19,16 @@ class PostgresDocumentViewTest extends DocumentViewConformance {
   @Override
   protected DocumentView createView(DocumentModelRegistry registry, ConsistencyTracker tracker) {
     if (database == null) {
-      database = QuireDatabase.open(postgres.url());
+      database = QuireDatabase.open(postgres.url(), config());
     }
     Databases.clear(database);
     JdbcOperationStore store = resources.add(new JdbcOperationStore(database));
     return resources.add(new JdbcDocumentView(database, store, registry, tracker));
+  }
+
+  /** How the class's database is opened; subclasses run the same contract in another mode. */
+  protected DatabaseConfig config() {
+    return DatabaseConfig.DEFAULTS;
   }
 
   @AfterEach

@@ -38,18 +38,14 @@ class SqliteViewMemoryTest {
   void a_remembered_document_reads_exactly_as_the_stored_one() throws Exception {
     QuireDatabase database = resources.add(QuireDatabase.open(Databases.sqliteUrl(dir)));
     JdbcOperationStore store = resources.add(new JdbcOperationStore(database));
-    JdbcDocumentView view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
-        new ConsistencyTracker(DocumentView.NAME)));
-    view.start().get(30, TimeUnit.SECONDS);
+    JdbcDocumentView view = startedView(database, store);
     index(store, view, ops.create("doc-1", "one"));
     // A reducer's state may hold a LongNode; its stored JSON reads back as an IntNode.
     index(store, view, ops.increment("doc-1", 0, 5, 5).withResultingState(Json.object().put("count", 5L)));
 
     read(view); // learns that nobody holds "doc-1" as a slug: the next read needs no query
     Document remembered = read(view);
-    JdbcDocumentView fresh = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
-        new ConsistencyTracker(DocumentView.NAME)));
-    fresh.start().get(30, TimeUnit.SECONDS);
+    JdbcDocumentView fresh = startedView(database, store);
     Document stored = read(fresh);
 
     assertThat(remembered).isEqualTo(stored);
@@ -60,9 +56,7 @@ class SqliteViewMemoryTest {
   void a_large_batch_is_not_remembered_and_leaves_nothing_stale() throws Exception {
     QuireDatabase database = resources.add(QuireDatabase.open(Databases.sqliteUrl(dir)));
     JdbcOperationStore store = resources.add(new JdbcOperationStore(database));
-    JdbcDocumentView view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
-        new ConsistencyTracker(DocumentView.NAME)));
-    view.start().get(30, TimeUnit.SECONDS);
+    JdbcDocumentView view = startedView(database, store);
     index(store, view, ops.create("doc-1", "one"));
     index(store, view, ops.increment("doc-1", 0, 1, 1));
     read(view);
@@ -77,6 +71,13 @@ class SqliteViewMemoryTest {
     indexAll(store, view, page);
 
     assertThat(read(view).state(Scopes.GLOBAL).path("count").asLong()).isEqualTo(2);
+  }
+
+  private JdbcDocumentView startedView(QuireDatabase database, JdbcOperationStore store) throws Exception {
+    JdbcDocumentView view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
+        new ConsistencyTracker(DocumentView.NAME)));
+    view.start().get(30, TimeUnit.SECONDS);
+    return view;
   }
 
   private static Document read(JdbcDocumentView view) throws Exception {
