@@ -62,6 +62,9 @@ import org.slf4j.LoggerFactory;
 public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(JdbcDocumentIndexer.class);
+  /** The only operations that change the graph (others just advance the tracker). */
+  private static final Set<String> RELATIONSHIP_ACTIONS = Set.of(
+      SystemActions.ADD_RELATIONSHIP, SystemActions.REMOVE_RELATIONSHIP, SystemActions.UPDATE_RELATIONSHIP);
   private static final String COLUMNS = "source_id, target_id, relationship_type, metadata, created_at, updated_at";
 
   private final ReadModelEngine engine;
@@ -72,8 +75,19 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
 
   public JdbcDocumentIndexer(
       QuireDatabase database, OperationStore store, ConsistencyTracker tracker, Duration defaultTimeout) {
-    this.engine = new ReadModelEngine(
-        NAME, database, store, tracker, defaultTimeout, this::apply, List.of("quire_relationships"));
+    ReadModelEngine.Applier applier = new ReadModelEngine.Applier() {
+      @Override
+      public Runnable apply(Connection c, List<OperationWithContext> operations, Tables tables) throws SQLException {
+        return JdbcDocumentIndexer.this.apply(c, operations, tables);
+      }
+
+      @Override
+      public Set<String> actionTypes() {
+        return RELATIONSHIP_ACTIONS;
+      }
+    };
+    this.engine = new ReadModelEngine(NAME, database, store, tracker, defaultTimeout, applier,
+        List.of("quire_relationships"));
   }
 
   @Override
@@ -127,10 +141,7 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
     for (OperationWithContext op : operations) {
       Operation operation = op.operation();
       String type = operation.action().type();
-      boolean relationship = SystemActions.ADD_RELATIONSHIP.equals(type)
-          || SystemActions.REMOVE_RELATIONSHIP.equals(type)
-          || SystemActions.UPDATE_RELATIONSHIP.equals(type);
-      if (!relationship || !Scopes.DOCUMENT.equals(op.scope()) || !Scopes.MAIN_BRANCH.equals(op.branch())) {
+      if (!RELATIONSHIP_ACTIONS.contains(type) || !Scopes.DOCUMENT.equals(op.scope()) || !Scopes.MAIN_BRANCH.equals(op.branch())) {
         continue;
       }
       Long last = applied.containsKey(op.key()) ? applied.get(op.key()) : storedProgress(c, tables, op.key());

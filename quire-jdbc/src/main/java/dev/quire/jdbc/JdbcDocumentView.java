@@ -112,6 +112,11 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       }
 
       @Override
+      public ReadModelEngine.DocumentReplay documentReplay() {
+        return new DocumentOrderReplay();
+      }
+
+      @Override
       public void liveTablesReplaced() {
         commits.beginWrite();
         try {
@@ -185,6 +190,65 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     return batch.publish();
   }
 
+  /**
+   * A rebuild's replay in document order into empty shadow tables. A document's rows exist only if
+   * an earlier page wrote them, and only the last document of a page can continue on the next, so
+   * nothing is ever read back: the rows of that document are carried to the next page. Slug claims
+   * and releases, which link documents, go to a {@link SlugLedger} and are settled at the end.
+   */
+  private final class DocumentOrderReplay implements ReadModelEngine.DocumentReplay {
+    private final SlugLedger slugs = new SlugLedger();
+    private Map<DocKey, Entry> carried = Map.of();
+
+    @Override
+    public void apply(Connection c, List<OperationWithContext> page, Tables tables) throws SQLException {
+      Batch batch = new Batch(c, tables, carried, slugs, commits);
+      for (OperationWithContext op : page) {
+        JdbcDocumentView.this.apply(batch, op);
+      }
+      batch.publish();
+      String last = page.get(page.size() - 1).documentId();
+      Map<DocKey, Entry> next = new HashMap<>();
+      carried.forEach((key, entry) -> {
+        if (key.documentId().equals(last)) {
+          next.put(key, entry);
+        }
+      });
+      batch.entries.forEach((key, entry) -> {
+        if (key.documentId().equals(last)) {
+          next.put(key, entry);
+        }
+      });
+      carried = next;
+    }
+
+    @Override
+    public void finish(Connection c, Tables tables) throws SQLException {
+      if (slugs.isEmpty()) {
+        return;
+      }
+      SlugLedger.Settlement settled = slugs.settle();
+      Statements.run(c, Rows.saveSlugSql(tables), ps -> {
+        for (Map.Entry<SlugLedger.Slot, String> holder : settled.holders().entrySet()) {
+          ps.setString(1, holder.getKey().branch());
+          ps.setString(2, holder.getKey().slug());
+          ps.setString(3, holder.getValue());
+          ps.addBatch();
+        }
+        return settled.holders().isEmpty() ? null : ps.executeBatch();
+      });
+      Statements.run(c, "UPDATE " + tables.of("quire_documents") + " SET slug = NULL WHERE document_id = ? AND branch = ?",
+          ps -> {
+            for (SlugLedger.Loser loser : settled.losers()) {
+              ps.setString(1, loser.documentId());
+              ps.setString(2, loser.branch());
+              ps.addBatch();
+            }
+            return settled.losers().isEmpty() ? null : ps.executeBatch();
+          });
+    }
+  }
+
   private void apply(Batch batch, OperationWithContext op) throws SQLException {
     Operation operation = op.operation();
     DocKey key = new DocKey(op.documentId(), op.branch());
@@ -245,7 +309,9 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       case SystemActions.CREATE_DOCUMENT -> create(batch, entry, op);
       case SystemActions.DELETE_DOCUMENT -> {
         String slug = entry.slug();
-        if (slug != null && entry.id().equals(batch.slugHolder(entry.branch(), slug))) {
+        if (slug != null && batch.ledger != null) {
+          batch.ledger.release(op.ordinal(), entry.branch(), slug, entry.id());
+        } else if (slug != null && entry.id().equals(batch.slugHolder(entry.branch(), slug))) {
           batch.releaseSlug(entry.branch(), slug);
         }
         yield entry.asDeleted();
@@ -280,7 +346,11 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     }
     entry = entry.withHeader(input.documentType(), new Header(input.slug(), input.name(), createdAt));
     if (input.slug() != null && !entry.deleted()) {
-      claimSlug(batch, entry, input.slug());
+      if (batch.ledger != null) {
+        batch.ledger.claim(op.ordinal(), entry.branch(), input.slug(), entry.id());
+      } else {
+        claimSlug(batch, entry, input.slug());
+      }
     }
     return entry;
   }
@@ -335,17 +405,34 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     private final CommittedRows<DocKey, Entry> remembered;
     private final CommittedRows<SlugKey, Optional<String>> rememberedSlugs;
     private final CommitVersion commits;
+    /** Document order replay: every committed row there is (else null: rows are loaded). */
+    private final Map<DocKey, Entry> onlyRows;
+    /** Document order replay: where slug claims and releases go (else null: applied as they come). */
+    final SlugLedger ledger;
     private final Map<DocKey, Optional<Entry>> committed = new HashMap<>();
-    private final Map<DocKey, Entry> entries = new LinkedHashMap<>();
+    final Map<DocKey, Entry> entries = new LinkedHashMap<>();
     private final Map<SlugKey, Optional<String>> slugChanges = new LinkedHashMap<>();
 
     Batch(Connection connection, Tables tables, CommittedRows<DocKey, Entry> remembered,
         CommittedRows<SlugKey, Optional<String>> rememberedSlugs, CommitVersion commits) {
+      this(connection, tables, remembered, rememberedSlugs, commits, null, null);
+    }
+
+    /** A page of a document order replay: {@code rows} are all the rows its tables hold for it. */
+    Batch(Connection connection, Tables tables, Map<DocKey, Entry> rows, SlugLedger ledger, CommitVersion commits) {
+      this(connection, tables, CommittedRows.disabled(), CommittedRows.disabled(), commits, rows, ledger);
+    }
+
+    private Batch(Connection connection, Tables tables, CommittedRows<DocKey, Entry> remembered,
+        CommittedRows<SlugKey, Optional<String>> rememberedSlugs, CommitVersion commits, Map<DocKey, Entry> onlyRows,
+        SlugLedger ledger) {
       this.connection = connection;
       this.tables = tables;
       this.remembered = remembered;
       this.rememberedSlugs = rememberedSlugs;
       this.commits = commits;
+      this.onlyRows = onlyRows;
+      this.ledger = ledger;
     }
 
 
@@ -356,6 +443,10 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
 
     private Entry committed(DocKey key) throws SQLException {
       Optional<Entry> loaded = committed.get(key);
+      if (loaded == null && onlyRows != null) {
+        loaded = Optional.ofNullable(onlyRows.get(key));
+        committed.put(key, loaded);
+      }
       if (loaded == null) {
         Entry known = remembered.get(key);
         loaded = Optional.ofNullable(known != null ? known : Rows.load(connection, tables, key.documentId(), key.branch()));
@@ -869,12 +960,14 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       return any;
     }
 
+    static String saveSlugSql(Tables tables) {
+      return "INSERT INTO " + tables.of("quire_slugs") + " (branch, slug, document_id) VALUES (?, ?, ?)"
+          + " ON CONFLICT (branch, slug) DO UPDATE SET document_id = excluded.document_id";
+    }
+
     static void saveSlug(Connection c, Tables tables, String branch, String slug, String holder) throws SQLException {
       String table = tables.of("quire_slugs");
-      String sql = holder == null
-          ? "DELETE FROM " + table + " WHERE branch = ? AND slug = ?"
-          : "INSERT INTO " + table + " (branch, slug, document_id) VALUES (?, ?, ?)"
-              + " ON CONFLICT (branch, slug) DO UPDATE SET document_id = excluded.document_id";
+      String sql = holder == null ? "DELETE FROM " + table + " WHERE branch = ? AND slug = ?" : saveSlugSql(tables);
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, branch);
         ps.setString(2, slug);

@@ -230,6 +230,83 @@ public final class JdbcOperationStore implements OperationStore {
     return result;
   }
 
+  /**
+   * Up to {@code limit} operations after {@code afterOrdinal} and up to {@code upToOrdinal}, in
+   * ordinal order, of the given action types only (null: all). The others are skipped by the
+   * database, not read and decoded: what a rebuild of a read model that needs few of them reads.
+   */
+  List<OperationWithContext> getSinceOrdinal(long afterOrdinal, long upToOrdinal, Set<String> actionTypes, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    List<String> types = actionTypes == null ? List.of() : List.copyOf(actionTypes);
+    if (actionTypes != null && types.isEmpty()) {
+      return List.of();
+    }
+    List<OperationWithContext> result = new ArrayList<>(Math.min(limit, 1024));
+    try (Connection c = dataSource.getConnection()) {
+      Statements.run(c, sql.sinceOrdinalUpTo(types.size()), ps -> {
+        int i = 1;
+        ps.setLong(i++, afterOrdinal);
+        ps.setLong(i++, upToOrdinal);
+        for (String type : types) {
+          ps.setString(i++, type);
+        }
+        ps.setInt(i, limit);
+        return readAll(ps, result);
+      });
+    } catch (SQLException e) {
+      throw failure("read operations after ordinal " + afterOrdinal, e);
+    }
+    return result;
+  }
+
+  /**
+   * Up to {@code limit} operations with ordinals up to {@code upToOrdinal}, ordered by document id
+   * and, within a document, by ordinal, starting after the operation at ({@code afterDocumentId},
+   * {@code afterOrdinal}) ({@code ""} and 0: from the start). What a rebuild reads when it replays
+   * document by document; the order of documents is the database's.
+   */
+  List<OperationWithContext> getInDocumentOrder(String afterDocumentId, long afterOrdinal, long upToOrdinal, int limit) {
+    Objects.requireNonNull(afterDocumentId, "afterDocumentId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    List<OperationWithContext> result = new ArrayList<>(Math.min(limit, 1024));
+    try (Connection c = dataSource.getConnection()) {
+      if (!afterDocumentId.isEmpty()) {
+        Statements.run(c, sql.restOfDocument, ps -> {
+          ps.setString(1, afterDocumentId);
+          ps.setLong(2, afterOrdinal);
+          ps.setLong(3, upToOrdinal);
+          ps.setInt(4, limit);
+          return readAll(ps, result);
+        });
+      }
+      if (result.size() < limit) {
+        int rest = limit - result.size();
+        Statements.run(c, sql.inDocumentOrder, ps -> {
+          ps.setString(1, afterDocumentId);
+          ps.setLong(2, upToOrdinal);
+          ps.setInt(3, rest);
+          return readAll(ps, result);
+        });
+      }
+    } catch (SQLException e) {
+      throw failure("read operations in document order after " + afterDocumentId + "@" + afterOrdinal, e);
+    }
+    return result;
+  }
+
+  private static Void readAll(PreparedStatement ps, List<OperationWithContext> into) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        into.add(OperationRows.read(rs));
+      }
+    }
+    return null;
+  }
+
   @Override
   public Map<String, Long> getRevisions(String documentId, String branch) {
     Map<String, Long> revisions = new LinkedHashMap<>();

@@ -31,6 +31,18 @@ final class OperationSql {
       "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE + " WHERE ordinal > ? ORDER BY ordinal LIMIT ?";
 
   /**
+   * A replay in document order: operations up to an ordinal, by (document_id, ordinal), from the
+   * first document after a given one. Both databases walk an index that leads with document_id and
+   * sort each document's rows alone (SQLite: "temp B-tree for right part of ORDER BY", PostgreSQL:
+   * incremental sort), so a page costs its own rows, not the table's. Parameters: document id,
+   * ordinal bound, limit.
+   */
+  final String inDocumentOrder;
+
+  /** The rest of one document in ordinal order: document id, after ordinal, ordinal bound, limit. */
+  final String restOfDocument;
+
+  /**
    * Per scope of a document branch, its highest index (NULL for a scope only on other branches).
    * Parameters: the document id three times, then the branch. The unique index leads with
    * (document_id, scope), so this walks the document's scopes one index seek each (a skip scan)
@@ -48,8 +60,12 @@ final class OperationSql {
 
   final String documentType = "SELECT document_type FROM " + TABLE + " WHERE document_id = ? LIMIT 1";
 
-  private OperationSql(String lockAppends, String actionParameter) {
+  private OperationSql(String lockAppends, String actionParameter, String ordinalFilter) {
     this.lockAppends = lockAppends;
+    this.inDocumentOrder = "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE
+        + " WHERE document_id > ? AND " + ordinalFilter + " <= ? ORDER BY document_id, ordinal LIMIT ?";
+    this.restOfDocument = "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE
+        + " WHERE document_id = ? AND ordinal > ? AND " + ordinalFilter + " <= ? ORDER BY ordinal LIMIT ?";
     this.insert =
         "INSERT INTO " + TABLE
             + " (ordinal, job_id, op_id, document_id, document_type, scope, branch, op_index, skip, op_timestamp,"
@@ -58,11 +74,13 @@ final class OperationSql {
 
   static OperationSql forDialect(Dialect dialect) {
     return switch (dialect) {
-      case SQLITE -> new OperationSql(null, "?");
+      // "+ordinal": the bound covers nearly every row, and must not tempt SQLite into scanning by
+      // ordinal and sorting the whole table instead of walking the document_id index.
+      case SQLITE -> new OperationSql(null, "?", "+ordinal");
       case POSTGRESQL ->
           new OperationSql(
               "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '." + TABLE + "', 0))",
-              "CAST(? AS json)");
+              "CAST(? AS json)", "ordinal");
     };
   }
 
@@ -107,6 +125,13 @@ final class OperationSql {
       sql.append(" AND op_timestamp <= ?");
     }
     return sql.append(" ORDER BY op_index LIMIT ?").toString();
+  }
+
+  /** Operations in an ordinal range, of {@code actionTypeCount} types (0: all); ends with the limit parameter. */
+  String sinceOrdinalUpTo(int actionTypeCount) {
+    return "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE + " WHERE ordinal > ? AND ordinal <= ?"
+        + (actionTypeCount == 0 ? "" : " AND action_type IN (" + placeholders(actionTypeCount) + ")")
+        + " ORDER BY ordinal LIMIT ?";
   }
 
   private static String tuples(int count, int width) {

@@ -83,6 +83,8 @@ final class ReadModelEngine implements AutoCloseable {
   private static final GroupCommitter.Gathering GATHERING =
       new GroupCommitter.Gathering.WhileArriving(TimeUnit.MICROSECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(1));
   private static final int GAP_LIMIT = 10_000;
+  /** A rebuild's table creation and swap are worth it from a few replay pages on. */
+  static final long FRESH_REBUILD_MINIMUM = 5L * REPLAY_PAGE;
 
   /** Applies operations, in order, to the read model's tables ({@code tables}: live or a rebuild's shadow). */
   @FunctionalInterface
@@ -98,6 +100,36 @@ final class ReadModelEngine implements AutoCloseable {
 
     /** A rebuild swapped its tables in: anything remembered of the live tables is out of date. */
     default void liveTablesReplaced() {}
+
+    /**
+     * A new replay of the store in document order for a rebuild, or null when this read model must
+     * replay in ordinal order (its rows depend on operations of other documents as they come).
+     */
+    default DocumentReplay documentReplay() {
+      return null;
+    }
+
+    /**
+     * The action types this read model changes rows for (null: any operation may matter). A rebuild
+     * reads only these; every operation still counts towards its stream's progress.
+     */
+    default Set<String> actionTypes() {
+      return null;
+    }
+  }
+
+  /**
+   * A rebuild's replay into empty tables, document by document: each document's operations in
+   * ordinal order, documents one after another. A read model whose rows belong to one document
+   * each then builds every row in memory from nothing and writes it once per page, instead of
+   * reading it back and writing it again for each of its operations.
+   */
+  interface DocumentReplay {
+    /** Applies one page; the page's last document may continue on the next page. */
+    void apply(Connection connection, List<OperationWithContext> page, Tables tables) throws SQLException;
+
+    /** After the last page, in a transaction of its own: what links documents, settled in ordinal order. */
+    void finish(Connection connection, Tables tables) throws SQLException;
   }
 
   /** A query run on a pooled connection. */
@@ -132,6 +164,9 @@ final class ReadModelEngine implements AutoCloseable {
   private long gapSinceNanos;
   // How long a gap below the indexed ordinals may last before it is filled from the store.
   private volatile long gapGraceNanos = TimeUnit.SECONDS.toNanos(1);
+  // Below this, a start with nothing indexed pages through the store like any catch-up.
+  private volatile long freshRebuildMinimum = FRESH_REBUILD_MINIMUM;
+  private volatile int replayPage = REPLAY_PAGE;
   private final TreeSet<Long> above = new TreeSet<>();
 
   ReadModelEngine(
@@ -185,6 +220,24 @@ final class ReadModelEngine implements AutoCloseable {
 
   QuireDatabase database() {
     return database;
+  }
+
+  /** Test seam: operations per transaction of a catch-up or rebuild. */
+  void replayPage(int operations) {
+    this.replayPage = operations;
+  }
+
+  /** Test seam: how many stored operations make a start with nothing indexed a rebuild. */
+  void freshRebuildMinimum(long operations) {
+    this.freshRebuildMinimum = operations;
+  }
+
+  /**
+   * The store when its table is in this read model's database: a rebuild can then read it in the
+   * order and with the filter it likes, and derive the per-stream progress from it in one statement.
+   */
+  private JdbcOperationStore localStore() {
+    return store instanceof JdbcOperationStore jdbc && jdbc.database() == database ? jdbc : null;
   }
 
   /** Test seam: how long a gap below the indexed ordinals may last before it is filled from the store. */
@@ -309,10 +362,25 @@ final class ReadModelEngine implements AutoCloseable {
       writeLock.unlock();
     }
     long target = store.lastOrdinal();
+    if (after == 0 && target >= freshRebuildMinimum && localStore() != null && rebuilding.compareAndSet(false, true)) {
+      // Nothing indexed yet and much to index: a rebuild (shadow tables, reading only what the read
+      // model needs, in the order it likes) is the same result several times faster, and a crash
+      // in it leaves nothing half done behind.
+      try {
+        long replayed = rebuildInto();
+        log.info("{}: started; built from the store up to ordinal {} in document order", name, replayed);
+        return;
+      } catch (SQLException e) {
+        throw new StorageException(name + ": catch-up by rebuild failed in " + database.description() + ": "
+            + e.getMessage(), e);
+      } finally {
+        rebuilding.set(false);
+      }
+    }
     int indexed = 0;
     // Large pages, one transaction each, read one page ahead: reading overlaps applying, and a
     // failed page stops the catch-up before anything after it is applied.
-    OrdinalPages pages = new OrdinalPages(store, after, REPLAY_PAGE);
+    PrefetchedPages pages = PrefetchedPages.byOrdinal(store, after, replayPage);
     while (after < target) {
       List<OperationWithContext> page = pages.next();
       if (page.isEmpty()) {
@@ -370,35 +438,13 @@ final class ReadModelEngine implements AutoCloseable {
   private long rebuildInto() throws SQLException {
     List<String> all = new ArrayList<>(tables);
     all.add(Tables.PROGRESS);
-    try (WriteGate.Permit permit = database.writeGate().enter();
-        Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        for (String table : all) {
-          sql.createShadow(c, table, Tables.SHADOW.of(table));
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        Sql.rollbackQuietly(c, e);
-        throw e;
+    inShadowTransaction(c -> {
+      for (String table : all) {
+        sql.createShadow(c, table, Tables.SHADOW.of(table));
       }
-    }
-    long after = 0;
-    OrdinalPages pages = new OrdinalPages(store, after, REPLAY_PAGE);
-    for (List<OperationWithContext> page = pages.next(); !page.isEmpty(); page = pages.next()) {
-      try (WriteGate.Permit permit = database.writeGate().enter();
-          Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          applyShadow(c, page);
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          Sql.rollbackQuietly(c, e);
-          throw e;
-        }
-      }
-      after = page.get(page.size() - 1).ordinal();
-    }
+    });
+    JdbcOperationStore local = localStore();
+    long after = local != null ? replayFromStoreTable(local) : replayByOrdinal();
     writeLock.lock();
     try (WriteGate.Permit permit = database.writeGate().enter();
         Connection c = dataSource.getConnection()) {
@@ -429,6 +475,65 @@ final class ReadModelEngine implements AutoCloseable {
     }
     tracker.update(query(c -> sql.readProgress(c, name, null)));
     return after;
+  }
+
+  /** Replays the whole store into the shadow tables in ordinal order; returns the last ordinal replayed. */
+  private long replayByOrdinal() throws SQLException {
+    long after = 0;
+    PrefetchedPages pages = PrefetchedPages.byOrdinal(store, after, replayPage);
+    for (List<OperationWithContext> next = pages.next(); !next.isEmpty(); next = pages.next()) {
+      List<OperationWithContext> page = next;
+      inShadowTransaction(c -> applyShadow(c, page));
+      after = page.get(page.size() - 1).ordinal();
+    }
+    return after;
+  }
+
+  /**
+   * Replays the store up to its current last ordinal into the shadow tables: in document order when
+   * the read model can take it, else in ordinal order, reading only the action types it changes rows
+   * for; then writes every stream's progress at once from the store. Returns that last ordinal
+   * (later operations are left to the swap's catch-up, in ordinal order).
+   */
+  private long replayFromStoreTable(JdbcOperationStore operations) throws SQLException {
+    long upTo = operations.lastOrdinal();
+    DocumentReplay byDocument = applier.documentReplay();
+    if (byDocument != null) {
+      PrefetchedPages pages = PrefetchedPages.byDocument(operations, upTo, replayPage);
+      for (List<OperationWithContext> next = pages.next(); !next.isEmpty(); next = pages.next()) {
+        List<OperationWithContext> page = next;
+        inShadowTransaction(c -> byDocument.apply(c, page, Tables.SHADOW));
+      }
+      inShadowTransaction(c -> byDocument.finish(c, Tables.SHADOW));
+    } else {
+      PrefetchedPages pages = PrefetchedPages.byOrdinal(operations, upTo, applier.actionTypes(), replayPage);
+      for (List<OperationWithContext> next = pages.next(); !next.isEmpty(); next = pages.next()) {
+        List<OperationWithContext> page = next;
+        inShadowTransaction(c -> applier.apply(c, page, Tables.SHADOW));
+      }
+    }
+    inShadowTransaction(c -> sql.progressFromStore(c, name, upTo));
+    return upTo;
+  }
+
+  @FunctionalInterface
+  private interface ShadowWork {
+    void run(Connection c) throws SQLException;
+  }
+
+  @SuppressWarnings("try") // the write gate is held for the block, not used in it
+  private void inShadowTransaction(ShadowWork work) throws SQLException {
+    try (WriteGate.Permit permit = database.writeGate().enter();
+        Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        work.run(c);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        Sql.rollbackQuietly(c, e);
+        throw e;
+      }
+    }
   }
 
   private void applyShadow(Connection c, List<OperationWithContext> page) throws SQLException {
@@ -637,6 +742,21 @@ final class ReadModelEngine implements AutoCloseable {
       }
       try (Statement s = c.createStatement()) {
         s.execute("DROP TABLE " + shadow);
+      }
+    }
+
+    /**
+     * Writes the read model's shadow progress for every stream, from the store's operations up to
+     * {@code upTo}: one statement that both databases answer from the store's unique index.
+     */
+    void progressFromStore(Connection c, String readModel, long upTo) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Tables.SHADOW.of(Tables.PROGRESS)
+          + " (read_model, document_id, scope, branch, last_index)"
+          + " SELECT ?, document_id, scope, branch, MAX(op_index) FROM quire_operations WHERE ordinal <= ?"
+          + " GROUP BY document_id, scope, branch")) {
+        ps.setString(1, readModel);
+        ps.setLong(2, upTo);
+        ps.executeUpdate();
       }
     }
 

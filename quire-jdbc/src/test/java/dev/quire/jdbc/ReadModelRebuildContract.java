@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.consistency.ConsistencyTracker;
 import dev.quire.index.DocumentIndexer;
+import dev.quire.model.CreateDocumentInput;
+import dev.quire.model.Document;
+import dev.quire.model.DocumentNotFoundException;
 import dev.quire.model.OperationWithContext;
 import dev.quire.model.Scopes;
 import dev.quire.readmodel.ReadOptions;
@@ -15,7 +18,10 @@ import dev.quire.view.DocumentView;
 import dev.quire.view.ViewFilter;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -85,6 +91,10 @@ abstract class ReadModelRebuildContract {
     assertThat(count("doc-1")).isEqualTo(10);
     assertThat(indexer.hasRelationship("doc-1", "doc-2", null, ReadOptions.NONE).get()).isTrue();
     assertThat(view.checkpoint()).isEqualTo(store.lastOrdinal());
+    // The indexer's rebuild reads only relationship operations; the others still count as progress.
+    assertThat(storedProgress(DocumentIndexer.NAME, "doc-1", Scopes.GLOBAL)).isEqualTo(4);
+    assertThat(storedProgress(DocumentIndexer.NAME, "doc-1", Scopes.DOCUMENT)).isEqualTo(1);
+    assertThat(storedProgress(DocumentView.NAME, "doc-1", Scopes.GLOBAL)).isEqualTo(4);
 
     writeAndIndex(ops.increment("doc-1", 5, 1, 11));
     view.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -128,5 +138,128 @@ abstract class ReadModelRebuildContract {
         .containsEntry(Scopes.GLOBAL, 60L);
     writeAndIndex(ops.increment("doc-1", 60, 1, 61));
     assertThat(count("doc-1")).isEqualTo(61);
+  }
+
+  /**
+   * A rebuild replays the view document by document (ids in order), while slugs pass between
+   * documents in the order of the operations. Each case below has its claims in the opposite
+   * order to its document ids, so a rebuild that settled slugs in document order would differ.
+   */
+  @Test
+  void a_rebuild_settles_slugs_in_the_order_they_were_claimed_not_in_document_order() throws Exception {
+    // "s": the later claimant (doc-a) takes it from doc-b for good.
+    writeAndIndex(ops.create("doc-b", "s"));
+    writeAndIndex(ops.create("doc-a", "s"));
+    // "t": doc-c takes it from doc-d, then doc-c is deleted: nobody holds it, doc-d stays without.
+    writeAndIndex(ops.create("doc-d", "t"));
+    writeAndIndex(ops.create("doc-c", "t"));
+    writeAndIndex(ops.delete("doc-c", 1));
+    // "u": doc-f holds it and is deleted, which frees it; then doc-e claims it.
+    writeAndIndex(ops.create("doc-f", "u"));
+    writeAndIndex(ops.delete("doc-f", 1));
+    writeAndIndex(ops.create("doc-e", "u"));
+    Map<String, Object> live = slugsSeen();
+
+    view.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(slugsSeen()).isEqualTo(live);
+    assertThat(live).containsEntry("slug s", "doc-a").containsEntry("slug t", "none").containsEntry("slug u", "doc-e")
+        .containsEntry("doc-b", "no slug").containsEntry("doc-d", "no slug");
+  }
+
+  @Test
+  void a_first_start_on_a_large_store_builds_the_view_by_rebuild_with_the_same_rows() throws Exception {
+    writeAndIndex(ops.create("doc-2", "s"));
+    writeAndIndex(ops.create("doc-1", "s"));
+    writeAndIndex(ops.addRelationship("doc-1", "doc-2", "child", 1));
+    for (int i = 0; i < 5; i++) {
+      writeAndIndex(ops.increment("doc-1", i, 2, 2L * (i + 1)));
+    }
+    Map<String, Object> live = slugsSeen();
+    long liveCount = count("doc-1");
+    view.close();
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      for (String table : List.of("quire_documents", "quire_snapshots", "quire_slugs")) {
+        s.execute("DELETE FROM " + table);
+      }
+      s.execute("DELETE FROM quire_stream_progress WHERE read_model = '" + DocumentView.NAME + "'");
+      s.execute("DELETE FROM quire_read_model_checkpoints WHERE read_model = '" + DocumentView.NAME + "'");
+    }
+
+    view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
+        new ConsistencyTracker(DocumentView.NAME)));
+    view.engine().freshRebuildMinimum(1);
+    view.start().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(slugsSeen()).isEqualTo(live);
+    assertThat(count("doc-1")).isEqualTo(liveCount).isEqualTo(10);
+    assertThat(view.checkpoint()).isEqualTo(store.lastOrdinal());
+    assertThat(view.tracker().getLatest(ops.increment("doc-1", 4, 0, 0).key())).hasValue(4L);
+    writeAndIndex(ops.increment("doc-1", 5, 1, 11));
+    assertThat(count("doc-1")).isEqualTo(11);
+  }
+
+  private long storedProgress(String readModel, String documentId, String scope) throws Exception {
+    try (Connection c = database.dataSource().getConnection();
+        var ps = c.prepareStatement("SELECT last_index FROM quire_stream_progress"
+            + " WHERE read_model = ? AND document_id = ? AND scope = ? AND branch = ?")) {
+      ps.setString(1, readModel);
+      ps.setString(2, documentId);
+      ps.setString(3, scope);
+      ps.setString(4, Scopes.MAIN_BRANCH);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    }
+  }
+
+  /** Per document its slug, per slug its holder, for every document and slug the slug tests use. */
+  private Map<String, Object> slugsSeen() throws Exception {
+    Map<String, Object> seen = new LinkedHashMap<>();
+    for (String doc : List.of("doc-a", "doc-b", "doc-c", "doc-d", "doc-e", "doc-f", "doc-1", "doc-2")) {
+      try {
+        Document document = view.get(doc, ViewFilter.MAIN, ReadOptions.NONE).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        seen.put(doc, document.header().slug() == null ? "no slug" : document.header().slug());
+      } catch (ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(DocumentNotFoundException.class);
+        seen.put(doc, "absent");
+      }
+    }
+    for (String slug : List.of("s", "t", "u")) {
+      try {
+        seen.put("slug " + slug,
+            view.getBySlug(slug, ViewFilter.MAIN, ReadOptions.NONE).get(WAIT_SECONDS, TimeUnit.SECONDS).id());
+      } catch (ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(DocumentNotFoundException.class);
+        seen.put("slug " + slug, "none");
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void a_rebuild_carries_documents_and_branches_across_replay_pages() throws Exception {
+    String draft = "draft";
+    writeAndIndex(ops.create("doc-1", "one"));
+    writeAndIndex(ops.create(new CreateDocumentInput(CounterModel.TYPE, "doc-1", null, null, null, null), draft, 0));
+    writeAndIndex(ops.create("doc-2", "two"));
+    for (int i = 0; i < 7; i++) {
+      writeAndIndex(ops.increment("doc-1", i, 1, i + 1));
+      writeAndIndex(ops.increment("doc-2", i, 2, 2L * (i + 1)));
+      if (i < 3) {
+        writeAndIndex(ops.action("doc-1", Scopes.GLOBAL, draft, i, CounterModel.INCREMENT, CounterModel.by(10),
+            CounterModel.count(10L * (i + 1))));
+      }
+    }
+    view.engine().replayPage(3);
+
+    view.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(count("doc-1")).isEqualTo(7);
+    assertThat(count("doc-2")).isEqualTo(14);
+    Document onDraft = view.get("doc-1", ViewFilter.branch(draft), ReadOptions.NONE).get(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(onDraft.state(Scopes.GLOBAL).path("count").asLong()).isEqualTo(30);
+    assertThat(onDraft.header().revision()).containsEntry(Scopes.GLOBAL, 3L);
+    assertThat(view.checkpoint()).isEqualTo(store.lastOrdinal());
   }
 }

@@ -1,0 +1,83 @@
+package dev.quire.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.model.OperationWithContext;
+import dev.quire.model.SystemActions;
+import dev.quire.readmodel.fixture.OperationFixtures;
+import dev.quire.store.StreamAppend;
+import dev.quire.store.WriteBatch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a rebuild reads from {@link JdbcOperationStore}: in document order, or only some action types. */
+class ReplayReadsTest {
+
+  @TempDir Path dir;
+  private final OperationFixtures ops = new OperationFixtures();
+  private JdbcOperationStore store;
+
+  @BeforeEach
+  void open() {
+    store = JdbcOperationStore.open(Databases.sqliteUrl(dir), DatabaseConfig.DEFAULTS);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private void append(OperationWithContext op) {
+    store.append(new WriteBatch("job", List.of(
+        new StreamAppend(op.key(), op.documentType(), op.operation().index(), List.of(op.operation())))));
+  }
+
+  @Test
+  void pages_walk_documents_in_id_order_and_each_document_in_ordinal_order_up_to_the_bound() {
+    append(ops.create("doc-b", null));       // ordinal 1
+    append(ops.create("doc-a", null));       // 2
+    append(ops.increment("doc-b", 0, 1, 1)); // 3
+    append(ops.increment("doc-a", 0, 1, 1)); // 4
+    append(ops.increment("doc-b", 1, 1, 2)); // 5
+    append(ops.increment("doc-a", 1, 1, 2)); // 6, past the bound below
+
+    List<String> seen = new ArrayList<>();
+    OperationWithContext last = null;
+    for (int pages = 0; pages < 10; pages++) {
+      List<OperationWithContext> page = last == null
+          ? store.getInDocumentOrder("", 0, 5, 2)
+          : store.getInDocumentOrder(last.documentId(), last.ordinal(), 5, 2);
+      if (page.isEmpty()) {
+        break;
+      }
+      assertThat(page).hasSizeLessThanOrEqualTo(2);
+      page.forEach(op -> seen.add(op.documentId() + "@" + op.ordinal()));
+      last = page.get(page.size() - 1);
+    }
+
+    assertThat(seen).containsExactly("doc-a@2", "doc-a@4", "doc-b@1", "doc-b@3", "doc-b@5");
+  }
+
+  @Test
+  void a_read_of_some_action_types_skips_the_others_and_stops_at_the_bound() {
+    append(ops.create("doc-1", null));                               // 1
+    append(ops.increment("doc-1", 0, 1, 1));                         // 2
+    append(ops.addRelationship("doc-1", "doc-2", "child", 1));        // 3
+    append(ops.increment("doc-1", 1, 1, 2));                         // 4
+    append(ops.addRelationship("doc-1", "doc-3", "child", 2));        // 5
+    append(ops.addRelationship("doc-1", "doc-4", "child", 3));        // 6, past the bound
+
+    Set<String> types = Set.of(SystemActions.ADD_RELATIONSHIP);
+    assertThat(store.getSinceOrdinal(0, 5, types, 10)).extracting(OperationWithContext::ordinal).containsExactly(3L, 5L);
+    assertThat(store.getSinceOrdinal(3, 5, types, 10)).extracting(OperationWithContext::ordinal).containsExactly(5L);
+    assertThat(store.getSinceOrdinal(0, 5, types, 1)).extracting(OperationWithContext::ordinal).containsExactly(3L);
+    assertThat(store.getSinceOrdinal(0, 5, null, 10)).hasSize(5);
+    assertThat(store.getSinceOrdinal(0, 5, Set.of(), 10)).isEmpty();
+  }
+}
