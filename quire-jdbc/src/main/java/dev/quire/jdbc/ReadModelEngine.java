@@ -459,7 +459,12 @@ final class ReadModelEngine implements AutoCloseable {
         for (String table : tables) {
           sql.swap(c, Tables.SHADOW.of(table), table);
         }
-        sql.replaceProgress(c, name);
+        if (local != null) {
+          // Every operation up to `after` is in the rebuilt tables: the store says how far each stream got.
+          sql.progressFromStore(c, name, after);
+        } else {
+          sql.replaceProgress(c, name);
+        }
         sql.setCheckpoint(c, name, after);
         sql.notifyCommitted(c, name);
         c.commit();
@@ -492,8 +497,8 @@ final class ReadModelEngine implements AutoCloseable {
   /**
    * Replays the store up to its current last ordinal into the shadow tables: in document order when
    * the read model can take it, else in ordinal order, reading only the action types it changes rows
-   * for; then writes every stream's progress at once from the store. Returns that last ordinal
-   * (later operations are left to the swap's catch-up, in ordinal order).
+   * for. Writes no progress: the swap takes every stream's from the store at once. Returns that
+   * last ordinal (later operations are left to the swap's catch-up, in ordinal order).
    */
   private long replayFromStoreTable(JdbcOperationStore operations) throws SQLException {
     long upTo = operations.lastOrdinal();
@@ -512,7 +517,6 @@ final class ReadModelEngine implements AutoCloseable {
         inShadowTransaction(c -> applier.apply(c, page, Tables.SHADOW));
       }
     }
-    inShadowTransaction(c -> sql.progressFromStore(c, name, upTo));
     return upTo;
   }
 
@@ -746,17 +750,26 @@ final class ReadModelEngine implements AutoCloseable {
     }
 
     /**
-     * Writes the read model's shadow progress for every stream, from the store's operations up to
-     * {@code upTo}: one statement that both databases answer from the store's unique index.
+     * Replaces the read model's progress with every stream's highest index among the store's
+     * operations up to {@code upTo}, in one statement that both databases answer from the store's
+     * unique index, and drops the shadow progress (a rebuild that read the store table directly
+     * wrote none worth keeping).
      */
     void progressFromStore(Connection c, String readModel, long upTo) throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Tables.SHADOW.of(Tables.PROGRESS)
+      try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + Tables.PROGRESS + " WHERE read_model = ?")) {
+        delete.setString(1, readModel);
+        delete.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Tables.PROGRESS
           + " (read_model, document_id, scope, branch, last_index)"
           + " SELECT ?, document_id, scope, branch, MAX(op_index) FROM quire_operations WHERE ordinal <= ?"
           + " GROUP BY document_id, scope, branch")) {
         ps.setString(1, readModel);
         ps.setLong(2, upTo);
         ps.executeUpdate();
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE " + Tables.SHADOW.of(Tables.PROGRESS));
       }
     }
 

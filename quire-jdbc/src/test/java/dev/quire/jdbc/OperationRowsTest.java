@@ -3,7 +3,12 @@ package dev.quire.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.model.Action;
+import dev.quire.model.Json;
 import java.time.Instant;
+import java.util.List;
 import java.time.format.DateTimeParseException;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -31,6 +36,24 @@ class OperationRowsTest {
   }
 
   @Test
+  void parseTimestamp_readsWhatInstantToStringWrites() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 10_000; i++) {
+      long seconds = random.nextLong(Instant.parse("0000-01-01T00:00:00Z").getEpochSecond(),
+          Instant.parse("9999-12-31T23:59:59Z").getEpochSecond());
+      int nanos = switch (i % 5) {
+        case 0 -> 0;
+        case 1 -> random.nextInt(1_000) * 1_000_000;
+        case 2 -> random.nextInt(1_000_000) * 1_000;
+        case 3 -> random.nextInt(1_000_000_000);
+        default -> 100_000_000;
+      };
+      Instant instant = Instant.ofEpochSecond(seconds, nanos);
+      assertThat(OperationRows.parseTimestamp(instant.toString())).isEqualTo(instant);
+    }
+  }
+
+  @Test
   void parseTimestamp_fallsBackToIsoParsingForOtherForms() {
     assertThat(OperationRows.parseTimestamp("2024-05-01T10:15:30Z")).isEqualTo(Instant.parse("2024-05-01T10:15:30Z"));
     assertThat(OperationRows.parseTimestamp("2024-05-01T10:15:30.5Z")).isEqualTo(Instant.parse("2024-05-01T10:15:30.5Z"));
@@ -42,5 +65,31 @@ class OperationRowsTest {
         .isInstanceOf(DateTimeParseException.class);
     assertThatThrownBy(() -> OperationRows.parseTimestamp("2023-0x-01T00:00:00.000000000Z"))
         .isInstanceOf(DateTimeParseException.class);
+  }
+
+  @Test
+  void action_readsBackWhatActionJsonWrote() {
+    Instant at = Instant.parse("2026-11-23T23:13:21.123456Z");
+    ObjectNode input = Json.object();
+    input.put("path", "/n").put("value", 42).putArray("list").add(1).add("two");
+    ObjectNode context = Json.object();
+    context.putObject("signer").put("user", "ann");
+    List<Action> actions = List.of(
+        new Action("a1", "SET", "global", at, input, null),
+        new Action("a2", "SET", "global", at, input, context),
+        new Action("a3", "NOOP", "document", Instant.parse("2026-11-23T23:13:21Z"), NullNode.getInstance(), null),
+        new Action("a4", "NOOP", "document", at, Json.object(), NullNode.getInstance()));
+    for (Action action : actions) {
+      assertThat(OperationRows.action(OperationRows.actionJson(action))).isEqualTo(action);
+    }
+  }
+
+  @Test
+  void action_refusesWhatIsNotAStoredAction() {
+    assertThatThrownBy(() -> OperationRows.action("[1]")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> OperationRows.action("{\"id\": \"a\"}")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("lacks");
+    assertThatThrownBy(() -> OperationRows.action("{\"id\": ")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not valid JSON");
   }
 }
