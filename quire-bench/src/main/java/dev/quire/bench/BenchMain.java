@@ -188,7 +188,8 @@ public final class BenchMain implements Runnable {
           result.generateSeconds());
       for (Map.Entry<String, RebuildResult.Phase> phase : Map.of(
           "1 store scan", result.storeScan(), "2 document view", result.documentView(),
-          "3 document indexer", result.documentIndexer(), "4 view + indexer", result.both()).entrySet().stream()
+          "3 document indexer", result.documentIndexer(), "4 view + indexer", result.both(),
+          "5 both at once", result.together()).entrySet().stream()
           .sorted(Map.Entry.comparingByKey()).toList()) {
         printer.printf(Locale.ROOT, "  %-20s %8.2f s  %,12.0f ops/s%n", phase.getKey().substring(2),
             phase.getValue().seconds(), phase.getValue().operationsPerSecond());

@@ -181,7 +181,7 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
   // Statements.run: one compile per connection, not one per relationship operation (a rebuild's
   // profile had more samples in SQLite's prepare than in running the statements).
   private Long storedProgress(Connection c, Tables tables, StreamKey key) throws SQLException {
-    return Statements.run(c, "SELECT last_index FROM " + tables.of(Tables.PROGRESS)
+    return Statements.run(c, "SELECT last_index FROM " + tables.progress(NAME)
         + " WHERE read_model = ? AND document_id = ? AND scope = ? AND branch = ?", ps -> {
           ps.setString(1, NAME);
           ps.setString(2, key.documentId());

@@ -436,12 +436,11 @@ final class ReadModelEngine implements AutoCloseable {
 
   @SuppressWarnings("try") // the write gate is held for the block, not used in it
   private long rebuildInto() throws SQLException {
-    List<String> all = new ArrayList<>(tables);
-    all.add(Tables.PROGRESS);
     inShadowTransaction(c -> {
-      for (String table : all) {
+      for (String table : tables) {
         sql.createShadow(c, table, Tables.SHADOW.of(table));
       }
+      sql.createShadow(c, Tables.PROGRESS, Tables.SHADOW.progress(name));
     });
     JdbcOperationStore local = localStore();
     long after = local != null ? replayFromStoreTable(local) : replayByOrdinal();
@@ -733,7 +732,7 @@ final class ReadModelEngine implements AutoCloseable {
 
     /** Replaces the read model's stored progress with the shadow progress, and drops the shadow. */
     void replaceProgress(Connection c, String readModel) throws SQLException {
-      String shadow = Tables.SHADOW.of(Tables.PROGRESS);
+      String shadow = Tables.SHADOW.progress(readModel);
       try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + Tables.PROGRESS + " WHERE read_model = ?")) {
         delete.setString(1, readModel);
         delete.executeUpdate();
@@ -769,7 +768,7 @@ final class ReadModelEngine implements AutoCloseable {
         ps.executeUpdate();
       }
       try (Statement s = c.createStatement()) {
-        s.execute("DROP TABLE " + Tables.SHADOW.of(Tables.PROGRESS));
+        s.execute("DROP TABLE " + Tables.SHADOW.progress(readModel));
       }
     }
 
@@ -821,7 +820,7 @@ final class ReadModelEngine implements AutoCloseable {
     void writeProgress(Connection c, Tables tables, String readModel, Map<StreamKey, Long> progress)
         throws SQLException {
       String max = dialect == Dialect.POSTGRESQL ? "GREATEST" : "MAX";
-      String table = tables.of(Tables.PROGRESS);
+      String table = tables.progress(readModel);
       Statements.run(c,
           "INSERT INTO " + table + " (read_model, document_id, scope, branch, last_index) VALUES (?, ?, ?, ?, ?)"
               + " ON CONFLICT (read_model, document_id, scope, branch) DO UPDATE SET last_index = " + max

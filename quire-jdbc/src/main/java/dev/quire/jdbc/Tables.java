@@ -15,4 +15,13 @@ record Tables(String suffix) {
   String of(String table) {
     return table + suffix;
   }
+
+  /**
+   * The per-stream progress table of {@code readModel} in this copy: live, one table that every
+   * read model shares (keyed by read model); a rebuild's copy is the read model's own, so that two
+   * read models rebuilding at once (as a first start does) never drop each other's.
+   */
+  String progress(String readModel) {
+    return suffix.isEmpty() ? PROGRESS : PROGRESS + suffix + "_" + readModel.replaceAll("[^A-Za-z0-9]", "_");
+  }
 }

@@ -262,4 +262,23 @@ abstract class ReadModelRebuildContract {
     assertThat(onDraft.header().revision()).containsEntry(Scopes.GLOBAL, 3L);
     assertThat(view.checkpoint()).isEqualTo(store.lastOrdinal());
   }
+
+  @Test
+  void the_view_and_the_indexer_rebuild_at_once_without_touching_each_others_progress() throws Exception {
+    writeAndIndex(ops.create("doc-1", "one"));
+    writeAndIndex(ops.addRelationship("doc-1", "doc-2", "child", 1));
+    for (int i = 0; i < 5; i++) {
+      writeAndIndex(ops.increment("doc-1", i, 2, 2L * (i + 1)));
+    }
+    for (int round = 0; round < 5; round++) {
+      CompletableFuture.allOf(view.rebuild(), indexer.rebuild()).get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+      assertThat(count("doc-1")).isEqualTo(10);
+      assertThat(indexer.hasRelationship("doc-1", "doc-2", null, ReadOptions.NONE).get()).isTrue();
+      for (String readModel : List.of(DocumentView.NAME, DocumentIndexer.NAME)) {
+        assertThat(storedProgress(readModel, "doc-1", Scopes.GLOBAL)).as(readModel).isEqualTo(4);
+        assertThat(storedProgress(readModel, "doc-1", Scopes.DOCUMENT)).as(readModel).isEqualTo(1);
+      }
+    }
+  }
 }

@@ -138,6 +138,17 @@ final class BenchStorage implements AutoCloseable {
     return CompletableFuture.completedFuture(null);
   }
 
+  /** Rebuilds a JDBC read model from the whole store into fresh tables. */
+  static CompletableFuture<Void> rebuild(Object readModel) {
+    if (readModel instanceof JdbcDocumentView view) {
+      return view.rebuild();
+    }
+    if (readModel instanceof JdbcDocumentIndexer indexer) {
+      return indexer.rebuild();
+    }
+    throw new IllegalArgumentException("not a JDBC read model: " + readModel);
+  }
+
   /** Whether {@code readModel} keeps its state in the database (and catches up by itself on start). */
   static boolean isJdbc(Object readModel) {
     return readModel instanceof JdbcDocumentView || readModel instanceof JdbcDocumentIndexer;

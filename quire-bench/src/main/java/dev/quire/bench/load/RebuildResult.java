@@ -8,7 +8,10 @@ package dev.quire.bench.load;
  *     rebuilds
  * @param documentView a fresh document view catching up from ordinal 0
  * @param documentIndexer a fresh document indexer catching up from ordinal 0
- * @param both the two rebuilds one after the other (what a cold start with empty read models costs)
+ * @param both the two rebuilds one after the other (the sum of the two phases above)
+ * @param together both rebuilt again at once, as a start with empty read models or {@code rebuild()}
+ *     of both runs them (JDBC: {@code rebuild()} on each; in memory: two fresh read models fed by
+ *     two threads)
  */
 public record RebuildResult(
     String benchmark,
@@ -19,6 +22,7 @@ public record RebuildResult(
     Phase documentView,
     Phase documentIndexer,
     Phase both,
+    Phase together,
     long peakHeapBytes,
     long peakRssBytes) {
 
