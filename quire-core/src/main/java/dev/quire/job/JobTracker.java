@@ -6,14 +6,14 @@ import dev.quire.event.EventBus;
 import dev.quire.event.QuireEvents;
 import dev.quire.event.Subscription;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The registry of {@link JobInfo} by job id and the job state machine:
@@ -32,7 +32,9 @@ import java.util.function.Consumer;
  * <p>Retention: live jobs are always kept. Finished jobs (terminal status) are kept for {@code
  * retention} (default 10 minutes) and at most {@code maxFinished} of them (default 100,000), the
  * oldest evicted first; eviction runs as jobs finish. After eviction {@link #get} is empty and an
- * await fails with {@link UnknownJobException}.
+ * await fails with {@link UnknownJobException}. A finished job is kept in a compact form ({@code
+ * Done}: one object and its token, rebuilt into a {@link JobInfo} when read), because what the
+ * retained jobs keep alive sets the young collections' pauses under load.
  *
  * <p>Concurrency: the map is concurrent; each entry is updated under its own monitor; listeners
  * (awaiters) are called outside it, on the thread that made the job terminal.
@@ -42,12 +44,9 @@ public final class JobTracker {
   public static final int DEFAULT_MAX_FINISHED = 100_000;
   public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(10);
 
-  private final ConcurrentHashMap<String, Entry> jobs = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Finished> finishedOrder = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger finishedCount = new AtomicInteger();
+  private final ConcurrentHashMap<String, Slot> jobs = new ConcurrentHashMap<>();
+  private final FinishedJobs finished;
   private final Scheduler scheduler;
-  private final int maxFinished;
-  private final long retentionNanos;
 
   public JobTracker(Scheduler scheduler) {
     this(scheduler, DEFAULT_MAX_FINISHED, DEFAULT_RETENTION);
@@ -58,8 +57,7 @@ public final class JobTracker {
     if (maxFinished < 1) {
       throw new IllegalArgumentException("maxFinished must be >= 1, got " + maxFinished);
     }
-    this.maxFinished = maxFinished;
-    this.retentionNanos = retention.toNanos();
+    this.finished = new FinishedJobs(maxFinished, retention.toNanos());
   }
 
   /**
@@ -89,7 +87,7 @@ public final class JobTracker {
   public JobInfo register(Job job) {
     JobInfo info = new JobInfo(job.id(), job.documentId(), JobStatus.PENDING, job.createdAt(), null, null,
         List.of(), Optional.empty(), 0);
-    if (jobs.putIfAbsent(job.id(), new Entry(info)) != null) {
+    if (jobs.putIfAbsent(job.id(), new Live(info)) != null) {
       throw new InvalidJobException(job.id(), "Duplicate job id: " + job.id());
     }
     return info;
@@ -101,8 +99,8 @@ public final class JobTracker {
   }
 
   public Optional<JobInfo> get(String jobId) {
-    Entry entry = jobs.get(jobId);
-    return entry == null ? Optional.empty() : Optional.of(entry.info());
+    Slot slot = jobs.get(jobId);
+    return slot == null ? Optional.empty() : Optional.of(slot.info(jobId));
   }
 
   /**
@@ -184,78 +182,75 @@ public final class JobTracker {
    * @throws UnknownJobException when the job is not known
    */
   public Runnable onTerminal(String jobId, Consumer<JobInfo> listener) {
-    Entry entry = jobs.get(jobId);
-    if (entry == null) {
-      throw new UnknownJobException(jobId);
-    }
-    JobInfo terminal;
-    synchronized (entry) {
-      terminal = entry.info.isTerminal() ? entry.info : null;
-      if (terminal == null) {
-        entry.listeners.add(listener);
+    while (true) {
+      Slot slot = jobs.get(jobId);
+      if (slot == null) {
+        throw new UnknownJobException(jobId);
       }
-    }
-    if (terminal != null) {
-      listener.accept(terminal);
-      return () -> {};
-    }
-    return () -> {
+      if (slot instanceof Done done) {
+        listener.accept(done.info(jobId));
+        return () -> {};
+      }
+      Live entry = (Live) slot;
       synchronized (entry) {
-        entry.listeners.remove(listener);
+        if (entry.retired) {
+          continue; // finished meanwhile: its Done is in the map now
+        }
+        entry.addListener(listener);
       }
-    };
+      return () -> {
+        synchronized (entry) {
+          entry.removeListener(listener);
+        }
+      };
+    }
   }
 
-  private void update(String jobId, java.util.function.UnaryOperator<JobInfo> transition) {
-    Entry entry = jobs.get(jobId);
-    if (entry == null) {
+  private void update(String jobId, UnaryOperator<JobInfo> transition) {
+    while (true) {
+      Slot slot = jobs.get(jobId);
+      if (slot == null) {
+        return;
+      }
+      if (slot instanceof Done done) {
+        // A terminal job that moves on (READ_FAILED → READ_READY) stays finished and stays compact.
+        JobInfo next = transition.apply(done.info(jobId));
+        if (next == null || jobs.replace(jobId, done, Done.of(next))) {
+          return;
+        }
+        continue;
+      }
+      Live entry = (Live) slot;
+      JobInfo next;
+      List<Consumer<JobInfo>> toNotify;
+      synchronized (entry) {
+        if (entry.retired) {
+          continue;
+        }
+        next = transition.apply(entry.info);
+        if (next == null) {
+          return;
+        }
+        entry.info = next;
+        if (!next.isTerminal()) {
+          return;
+        }
+        // Replaced under the entry's monitor, so every later reader finds the Done.
+        entry.retired = true;
+        jobs.replace(jobId, entry, Done.of(next));
+        toNotify = entry.takeListeners();
+      }
+      for (Consumer<JobInfo> listener : toNotify) {
+        listener.accept(next);
+      }
+      for (String forgotten : finished.add(jobId, scheduler.nanoTime())) {
+        jobs.remove(forgotten);
+      }
       return;
     }
-    JobInfo next;
-    List<Consumer<JobInfo>> toNotify = List.of();
-    boolean becameTerminal;
-    synchronized (entry) {
-      next = transition.apply(entry.info);
-      if (next == null) {
-        return;
-      }
-      becameTerminal = next.isTerminal() && !entry.info.isTerminal();
-      entry.info = next;
-      if (next.isTerminal() && !entry.listeners.isEmpty()) {
-        toNotify = new ArrayList<>(entry.listeners);
-        entry.listeners.clear();
-      }
-    }
-    for (Consumer<JobInfo> listener : toNotify) {
-      listener.accept(next);
-    }
-    if (becameTerminal) {
-      finishedOrder.add(new Finished(jobId, scheduler.nanoTime()));
-      finishedCount.incrementAndGet();
-      evict();
-    }
   }
 
-  private void evict() {
-    long now = scheduler.nanoTime();
-    while (true) {
-      Finished oldest = finishedOrder.peek();
-      if (oldest == null) {
-        return;
-      }
-      boolean tooMany = finishedCount.get() > maxFinished;
-      boolean tooOld = now - oldest.finishedAtNanos > retentionNanos;
-      if (!tooMany && !tooOld) {
-        return;
-      }
-      if (finishedOrder.remove(oldest)) {
-        finishedCount.decrementAndGet();
-        jobs.remove(oldest.jobId);
-      }
-    }
-  }
-
-  private java.time.Instant now() {
+  private Instant now() {
     return scheduler.now();
   }
 
@@ -277,7 +272,7 @@ public final class JobTracker {
   private static JobInfo with(
       JobInfo info,
       JobStatus status,
-      java.time.Instant completedAt,
+      Instant completedAt,
       ErrorInfo error,
       List<ErrorInfo> history,
       Optional<ConsistencyToken> token,
@@ -286,18 +281,76 @@ public final class JobTracker {
         attempts);
   }
 
-  private static final class Entry {
-    JobInfo info;
-    final List<Consumer<JobInfo>> listeners = new ArrayList<>(1);
+  /** What the map holds for a job: {@link Live} until it is terminal, then {@link Done}. */
+  private sealed interface Slot permits Live, Done {
+    JobInfo info(String jobId);
+  }
 
-    Entry(JobInfo info) {
+  /** A job not yet terminal: changes under its own monitor, may have listeners. */
+  private static final class Live implements Slot {
+    JobInfo info;
+    /** Terminal and replaced by a Done in the map: readers that still hold this must look again. */
+    boolean retired;
+    private List<Consumer<JobInfo>> listeners;
+
+    Live(JobInfo info) {
       this.info = info;
     }
 
-    synchronized JobInfo info() {
+    @Override
+    public synchronized JobInfo info(String jobId) {
       return info;
+    }
+
+    void addListener(Consumer<JobInfo> listener) {
+      if (listeners == null) {
+        listeners = new ArrayList<>(1);
+      }
+      listeners.add(listener);
+    }
+
+    void removeListener(Consumer<JobInfo> listener) {
+      if (listeners != null) {
+        listeners.remove(listener);
+      }
+    }
+
+    List<Consumer<JobInfo>> takeListeners() {
+      List<Consumer<JobInfo>> taken = listeners == null ? List.of() : listeners;
+      listeners = null;
+      return taken;
     }
   }
 
-  private record Finished(String jobId, long finishedAtNanos) {}
+  /**
+   * A terminal job, compact: times as numbers, the token itself rather than an Optional, the id
+   * left to the map's key. Rebuilt into a {@link JobInfo} when read.
+   */
+  private record Done(
+      String documentId,
+      JobStatus status,
+      long createdSecond,
+      int createdNano,
+      long completedSecond,
+      int completedNano,
+      ErrorInfo error,
+      List<ErrorInfo> errorHistory,
+      ConsistencyToken token,
+      int attempts) implements Slot {
+
+    static Done of(JobInfo info) {
+      Instant completed = info.completedAt();
+      return new Done(info.documentId(), info.status(), info.createdAt().getEpochSecond(), info.createdAt().getNano(),
+          completed == null ? Long.MIN_VALUE : completed.getEpochSecond(), completed == null ? 0 : completed.getNano(),
+          info.error(), info.errorHistory().isEmpty() ? List.of() : info.errorHistory(),
+          info.consistencyToken().orElse(null), info.attempts());
+    }
+
+    @Override
+    public JobInfo info(String jobId) {
+      Instant completed = completedSecond == Long.MIN_VALUE ? null : Instant.ofEpochSecond(completedSecond, completedNano);
+      return new JobInfo(jobId, documentId, status, Instant.ofEpochSecond(createdSecond, createdNano), completed, error,
+          errorHistory, Optional.ofNullable(token), attempts);
+    }
+  }
 }

@@ -3,8 +3,17 @@ package dev.quire.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.concurrent.ManualScheduler;
+import dev.quire.consistency.ConsistencyCoordinate;
 import dev.quire.consistency.ConsistencyToken;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class JobTrackerTest {
@@ -110,5 +119,106 @@ class JobTrackerTest {
     tracker.markFailed(recent, new ErrorInfo("X", "x"));
     assertThat(tracker.get(old)).isEmpty();
     assertThat(tracker.get(recent)).isPresent();
+  }
+
+  @Test
+  void aFinishedJob_readsBackExactlyWhatItFinishedWith() {
+    JobTracker tracker = new JobTracker(scheduler);
+    String id = register(tracker);
+    tracker.markRunning(id);
+    tracker.recordRetry(id, new IllegalStateException("transient"));
+    tracker.markRunning(id);
+    ConsistencyToken token =
+        ConsistencyToken.of(scheduler.now(), List.of(new ConsistencyCoordinate("doc", "global", "main", 7)));
+    tracker.markWriteReady(id, token);
+    JobInfo beforeTerminal = tracker.get(id).orElseThrow();
+    scheduler.advance(Duration.ofMillis(1234));
+
+    tracker.markReadReady(id);
+
+    JobInfo done = tracker.get(id).orElseThrow();
+    assertThat(done).isEqualTo(new JobInfo(id, "doc", JobStatus.READ_READY, beforeTerminal.createdAt(),
+        scheduler.now(), null, beforeTerminal.errorHistory(), Optional.of(token), 2));
+    assertThat(done.errorHistory()).hasSize(1);
+  }
+
+  @Test
+  void aReadFailedJob_thatBecomesReadReady_staysFinishedAndCountsOnce() {
+    JobTracker tracker = new JobTracker(scheduler, 1, Duration.ofHours(1));
+    String id = register(tracker);
+    tracker.markRunning(id);
+    tracker.markWriteReady(id, ConsistencyToken.empty());
+    tracker.markReadFailed(id, new ErrorInfo("X", "parked"));
+
+    tracker.markReadReady(id);
+
+    assertThat(tracker.get(id).orElseThrow().status()).isEqualTo(JobStatus.READ_READY);
+    assertThat(tracker.get(id).orElseThrow().error()).isNull();
+    String next = register(tracker);
+    tracker.markRunning(next);
+    tracker.markFailed(next, new ErrorInfo("X", "x"));
+    assertThat(tracker.get(id)).as("one finished job kept: the older one goes").isEmpty();
+  }
+
+  @Test
+  void onTerminal_ofAFinishedJob_callsAtOnce() {
+    JobTracker tracker = new JobTracker(scheduler);
+    String id = register(tracker);
+    tracker.markRunning(id);
+    tracker.markFailed(id, new ErrorInfo("X", "x"));
+    List<JobStatus> seen = new ArrayList<>();
+
+    tracker.onTerminal(id, info -> seen.add(info.status()));
+
+    assertThat(seen).containsExactly(JobStatus.FAILED);
+  }
+
+  /** Listeners registered while other threads finish the jobs: each is called once, with the terminal info. */
+  @Test
+  void onTerminal_racingTheLastTransition_callsEachListenerExactlyOnce() throws Exception {
+    JobTracker tracker = new JobTracker(scheduler, 100, Duration.ofHours(1));
+    int jobs = 5_000;
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      String id = register(tracker);
+      tracker.markRunning(id);
+      tracker.markWriteReady(id, ConsistencyToken.empty());
+      ids.add(id);
+    }
+    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    CountDownLatch called = new CountDownLatch(jobs);
+    CountDownLatch start = new CountDownLatch(1);
+    Thread finisher = Thread.ofPlatform().start(() -> {
+      awaitQuietly(start);
+      ids.forEach(tracker::markReadReady);
+    });
+    Thread listener = Thread.ofPlatform().start(() -> {
+      awaitQuietly(start);
+      for (String id : ids) {
+        try {
+          tracker.onTerminal(id, info -> {
+            assertThat(info.status()).isEqualTo(JobStatus.READ_READY);
+            calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            called.countDown();
+          });
+        } catch (UnknownJobException e) {
+          called.countDown(); // finished and already evicted (only 100 kept): nothing to call
+        }
+      }
+    });
+    start.countDown();
+    assertThat(called.await(30, TimeUnit.SECONDS)).isTrue();
+    finisher.join();
+    listener.join();
+    assertThat(calls.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    assertThat(tracker.size()).isEqualTo(100);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
