@@ -1,5 +1,6 @@
 package dev.quire.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,7 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class Json {
 
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(factory())
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -20,6 +21,11 @@ public final class Json {
           .build();
 
   private Json() {}
+
+  /** A factory of parsers and generators that also recycles buffers on virtual threads. */
+  public static JsonFactory factory() {
+    return JsonFactory.builder().recyclerPool(JsonBufferPool.INSTANCE).build();
+  }
 
   public static ObjectMapper mapper() {
     return MAPPER;

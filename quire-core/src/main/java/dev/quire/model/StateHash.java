@@ -33,7 +33,7 @@ import java.util.Map;
  */
 public final class StateHash {
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final JsonFactory FACTORY = Json.factory();
   private static final MessageDigest PROTOTYPE = Ids.sha256();
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
