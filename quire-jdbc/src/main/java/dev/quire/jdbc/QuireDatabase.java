@@ -211,6 +211,9 @@ public final class QuireDatabase implements AutoCloseable {
     // another writer committed in between; IMMEDIATE takes the write lock up front and waits for it.
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     sqlite.enforceForeignKeys(true);
+    // Quire never asks for generated keys (ordinals are chosen by the writer); with the driver's
+    // default every INSERT's executeUpdate compiled and ran a SELECT last_insert_rowid() as well.
+    sqlite.setGetGeneratedKeys(false);
     // WAL pages are copied back by the WalCheckpointer thread, not by the commit that crosses 1,000.
     sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, Integer.toString(WalCheckpointer.FALLBACK_PAGES));
     SQLiteDataSource source = new SQLiteDataSource(sqlite);
