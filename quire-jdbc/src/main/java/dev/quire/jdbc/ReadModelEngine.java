@@ -419,16 +419,22 @@ final class ReadModelEngine implements AutoCloseable {
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     NamedThreadFactory.daemon("quire-jdbc-" + name + "-rebuild").newThread(() -> {
+      Throwable failure = null;
       try {
         start().join();
         long replayed = rebuildInto();
         log.info("{}: rebuilt from the store up to ordinal {} and swapped in", name, replayed);
-        done.complete(null);
       } catch (Throwable t) {
         log.error("{}: rebuild failed; the live tables are unchanged", name, t);
-        done.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+        failure = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
       } finally {
+        // Before the caller hears of it: a rebuild asked for right after this one must not be refused.
         rebuilding.set(false);
+      }
+      if (failure == null) {
+        done.complete(null);
+      } else {
+        done.completeExceptionally(failure);
       }
     }).start();
     return done;

@@ -281,4 +281,15 @@ abstract class ReadModelRebuildContract {
       }
     }
   }
+
+  /** The rebuild flag is cleared before the caller hears of the end: the next rebuild is never refused. */
+  @Test
+  void a_rebuild_asked_for_as_soon_as_the_last_one_completed_is_not_refused() throws Exception {
+    writeAndIndex(ops.create("doc-1", "one"));
+    writeAndIndex(ops.increment("doc-1", 0, 2, 2));
+    for (int round = 0; round < 20; round++) {
+      view.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+    assertThat(count("doc-1")).isEqualTo(2);
+  }
 }
