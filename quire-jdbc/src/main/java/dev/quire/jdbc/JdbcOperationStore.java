@@ -86,6 +86,8 @@ public final class JdbcOperationStore implements OperationStore {
   private final AppendHook hook;
   private final GroupCommitter<WriteBatch, List<OperationWithContext>> writer;
   private final DocumentTypes knownTypes = new DocumentTypes();
+  // Writer thread only.
+  private final StreamHeads knownHeads;
   private volatile boolean ownsDatabase;
 
   /** A store on a database shared with other stores and read models; closing the store leaves it open. */
@@ -113,6 +115,7 @@ public final class JdbcOperationStore implements OperationStore {
     this.dataSource = database.dataSource();
     this.sql = OperationSql.forDialect(database.dialect());
     this.hook = Objects.requireNonNull(hook, "hook");
+    this.knownHeads = new StreamHeads(database.soleWriter());
     this.writer = new GroupCommitter<>("quire-jdbc-append", maxGroupSize, GATHERING, this::writeGroup);
   }
 
@@ -412,6 +415,7 @@ public final class JdbcOperationStore implements OperationStore {
                 insert(c, rows);
               } catch (SQLException e) {
                 Sql.rollbackQuietly(c, e);
+                knownHeads.forgetAll();
                 if (Sql.isUniqueViolation(e) && raceRetries++ < MAX_RACE_RETRIES) {
                   // Another writer got there first without our lock; re-validate against the new heads.
                   plan = null;
@@ -431,6 +435,8 @@ public final class JdbcOperationStore implements OperationStore {
           c.commit();
         } catch (SQLException e) {
           Sql.rollbackQuietly(c, e);
+          // A remembered head may be why (another writer appended): re-plan from the database.
+          knownHeads.forgetAll();
           if (!isolate) {
             // Find the batch at fault: redo the group inserting batch by batch.
             isolate = true;
@@ -442,6 +448,7 @@ public final class JdbcOperationStore implements OperationStore {
           throw e;
         }
       } catch (SQLException e) {
+        knownHeads.forgetAll();
         StorageException failure = failure("commit " + remaining.size() + " write batch(es)", e);
         remaining.forEach(r -> r.result().completeExceptionally(failure));
         return;
@@ -455,6 +462,7 @@ public final class JdbcOperationStore implements OperationStore {
       }
       for (Row row : plan.rows) {
         knownTypes.remember(row.operation().documentId(), row.operation().documentType());
+        knownHeads.remember(row.operation().key(), row.operation().operation().index() + 1);
       }
       plan.complete();
       return;
@@ -477,7 +485,12 @@ public final class JdbcOperationStore implements OperationStore {
       }
     }
     long ordinal = maxOrdinal(c);
-    Map<StreamKey, Long> heads = heads(c, streams);
+    Map<StreamKey, Long> heads = heads(c, streams, false);
+    if (anyUnexpected(requests, heads)) {
+      // A remembered head is trusted to accept an append, never to refuse one: refusals are
+      // checked against the database.
+      heads = heads(c, streams, true);
+    }
     Map<String, String> types = documentTypes(c, documents);
     Set<Instance> stored = storedInstances(c, instances);
     Map<StreamKey, Map<Long, OperationWithContext>> pending = new HashMap<>();
@@ -627,10 +640,33 @@ public final class JdbcOperationStore implements OperationStore {
     });
   }
 
-  /** Per stream, the index its next operation takes (0 for a new stream). */
-  private Map<StreamKey, Long> heads(Connection c, Set<StreamKey> streams) throws SQLException {
+  private static boolean anyUnexpected(
+      List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> requests, Map<StreamKey, Long> heads) {
+    for (var request : requests) {
+      for (StreamAppend append : request.item().appends()) {
+        if (heads.get(append.stream()) != append.expectedRevision()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Per stream, the index its next operation takes (0 for a new stream): remembered ones from
+   * {@link #knownHeads} unless {@code fromDatabase}, the others queried (and remembered).
+   */
+  private Map<StreamKey, Long> heads(Connection c, Set<StreamKey> streams, boolean fromDatabase) throws SQLException {
     Map<StreamKey, Long> heads = new HashMap<>();
-    List<StreamKey> all = new ArrayList<>(streams);
+    List<StreamKey> all = new ArrayList<>(streams.size());
+    for (StreamKey stream : streams) {
+      Long known = fromDatabase ? null : knownHeads.get(stream);
+      if (known != null) {
+        heads.put(stream, known);
+      } else {
+        all.add(stream);
+      }
+    }
     for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
       List<StreamKey> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
       Statements.run(c, sql.heads(chunk.size()), ps -> {
@@ -644,7 +680,12 @@ public final class JdbcOperationStore implements OperationStore {
           while (rs.next()) {
             long max = rs.getLong(4);
             long next = rs.wasNull() ? 0 : max + 1;
-            heads.put(StreamKey.of(rs.getString(1), rs.getString(2), rs.getString(3)), next);
+            StreamKey stream = StreamKey.of(rs.getString(1), rs.getString(2), rs.getString(3));
+            heads.put(stream, next);
+            if (fromDatabase) {
+              knownHeads.forget(stream);
+            }
+            knownHeads.remember(stream, next);
           }
         }
         return null;
