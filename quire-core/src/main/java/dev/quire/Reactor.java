@@ -124,7 +124,9 @@ public final class Reactor implements AutoCloseable {
     }
     coordinator = coordinatorBuilder.build();
 
-    tracker = new JobTracker(scheduler);
+    tracker = config.retainedJobs != null
+        ? new JobTracker(scheduler, config.retainedJobs, config.jobRetention)
+        : new JobTracker(scheduler);
     awaiter = new JobAwaiter(tracker, scheduler);
     executor = new JobExecutor(store, models);
     runner = new JobRunner(

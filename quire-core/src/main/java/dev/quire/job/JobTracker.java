@@ -240,11 +240,12 @@ public final class JobTracker {
         jobs.replace(jobId, entry, Done.of(next));
         toNotify = entry.takeListeners();
       }
-      for (Consumer<JobInfo> listener : toNotify) {
-        listener.accept(next);
-      }
+      // Retention first: whoever hears that this job finished sees the older ones already forgotten.
       for (String forgotten : finished.add(jobId, scheduler.nanoTime())) {
         jobs.remove(forgotten);
+      }
+      for (Consumer<JobInfo> listener : toNotify) {
+        listener.accept(next);
       }
       return;
     }

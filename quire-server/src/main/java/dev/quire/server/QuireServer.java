@@ -55,7 +55,8 @@ public final class QuireServer implements AutoCloseable {
     this.extraModels = extraModels;
     ReactorBuilder builder = Reactor.builder()
         .defaultReadTimeout(config.consistency().defaultWaitTimeout())
-        .closeTimeout(config.http().shutdownTimeout());
+        .closeTimeout(config.http().shutdownTimeout())
+        .jobRetention(config.jobs().retainedFinished(), config.jobs().retention());
     extraModels.forEach(builder::documentModel);
     storage.configure().accept(builder);
     this.reactor = builder.build();

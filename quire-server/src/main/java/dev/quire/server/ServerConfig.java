@@ -2,6 +2,7 @@ package dev.quire.server;
 
 import dev.quire.jdbc.Durability;
 import java.nio.file.Path;
+import dev.quire.job.JobTracker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -17,8 +18,9 @@ import java.util.Optional;
  * @param consistency how long reads and writes wait for read models
  * @param security who may write
  * @param sync remotes to replicate with
+ * @param jobs how long finished jobs stay reportable
  */
-public record ServerConfig(Http http, Storage storage, Consistency consistency, Security security, Sync sync) {
+public record ServerConfig(Http http, Storage storage, Consistency consistency, Security security, Sync sync, Jobs jobs) {
 
   public ServerConfig {
     Objects.requireNonNull(http, "http");
@@ -26,6 +28,12 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
     Objects.requireNonNull(consistency, "consistency");
     Objects.requireNonNull(security, "security");
     sync = sync == null ? Sync.none() : sync;
+    jobs = jobs == null ? Jobs.defaults() : jobs;
+  }
+
+  /** With the default job retention. */
+  public ServerConfig(Http http, Storage storage, Consistency consistency, Security security, Sync sync) {
+    this(http, storage, consistency, security, sync, Jobs.defaults());
   }
 
   /** Without remotes configured at start (they can still be added over {@code /v1/sync/remotes}). */
@@ -39,23 +47,46 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
   }
 
   public ServerConfig withHttp(Http newHttp) {
-    return new ServerConfig(newHttp, storage, consistency, security, sync);
+    return new ServerConfig(newHttp, storage, consistency, security, sync, jobs);
   }
 
   public ServerConfig withStorage(Storage newStorage) {
-    return new ServerConfig(http, newStorage, consistency, security, sync);
+    return new ServerConfig(http, newStorage, consistency, security, sync, jobs);
   }
 
   public ServerConfig withConsistency(Consistency newConsistency) {
-    return new ServerConfig(http, storage, newConsistency, security, sync);
+    return new ServerConfig(http, storage, newConsistency, security, sync, jobs);
   }
 
   public ServerConfig withSecurity(Security newSecurity) {
-    return new ServerConfig(http, storage, consistency, newSecurity, sync);
+    return new ServerConfig(http, storage, consistency, newSecurity, sync, jobs);
   }
 
   public ServerConfig withSync(Sync newSync) {
-    return new ServerConfig(http, storage, consistency, security, newSync);
+    return new ServerConfig(http, storage, consistency, security, newSync, jobs);
+  }
+
+  public ServerConfig withJobs(Jobs newJobs) {
+    return new ServerConfig(http, storage, consistency, security, sync, newJobs);
+  }
+
+  /**
+   * Finished jobs ({@code GET /v1/jobs/{id}}) are kept for {@code retention} and at most
+   * {@code retainedFinished} of them, the oldest forgotten first. A smaller count keeps the
+   * collector's young pauses shorter under load (docs/benchmarks.md, "Night, continued").
+   */
+  public record Jobs(int retainedFinished, Duration retention) {
+
+    public Jobs {
+      if (retainedFinished < 1) {
+        throw new IllegalArgumentException("retainedFinished must be >= 1, got " + retainedFinished);
+      }
+      requirePositive(retention, "retention");
+    }
+
+    public static Jobs defaults() {
+      return new Jobs(JobTracker.DEFAULT_MAX_FINISHED, JobTracker.DEFAULT_RETENTION);
+    }
   }
 
   /**

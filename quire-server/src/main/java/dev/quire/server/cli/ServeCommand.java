@@ -78,6 +78,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long reads with a consistency token and writes with wait=true wait when the request names no timeoutMs (default: ${DEFAULT-VALUE}).")
   Duration defaultWaitTimeout;
 
+  @Option(names = "--retained-jobs", defaultValue = "100000", paramLabel = "N",
+      description = "Finished jobs GET /v1/jobs/{id} can still report; the oldest are forgotten first. Fewer "
+          + "keep the collector's pauses shorter under load (default: ${DEFAULT-VALUE}).")
+  int retainedJobs;
+
+  @Option(names = "--job-retention", defaultValue = "10m", converter = DurationConverter.class,
+      description = "How long a finished job stays reportable at most (default: ${DEFAULT-VALUE}).")
+  Duration jobRetention;
+
   @Option(names = "--shutdown-timeout", defaultValue = "30s", converter = DurationConverter.class,
       description = "How long a graceful stop waits for requests and jobs (default: ${DEFAULT-VALUE}).")
   Duration shutdownTimeout;
@@ -120,7 +129,8 @@ final class ServeCommand implements Callable<Integer> {
         ? ServerConfig.Security.open()
         : new ServerConfig.Security(Optional.of(readToken(authTokenFile)));
     ServerConfig.Sync sync = new ServerConfig.Sync(remotes.stream().map(ServerConfig.RemoteSpec::parse).toList());
-    return new ServerConfig(http, storage, ServerConfig.Consistency.withDefault(defaultWaitTimeout), security, sync);
+    return new ServerConfig(http, storage, ServerConfig.Consistency.withDefault(defaultWaitTimeout), security, sync,
+        new ServerConfig.Jobs(retainedJobs, jobRetention));
   }
 
   static String readToken(Path file) throws IOException {
