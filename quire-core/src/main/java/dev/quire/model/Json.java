@@ -22,7 +22,10 @@ public final class Json {
 
   private Json() {}
 
-  /** A factory of parsers and generators that also recycles buffers on virtual threads. */
+  /**
+   * A new factory of parsers and generators that also recycles buffers on virtual threads. Building
+   * one is not cheap: keep it (as {@link #mapper()} and {@code StateHash} do), do not call this per use.
+   */
   public static JsonFactory factory() {
     return JsonFactory.builder().recyclerPool(JsonBufferPool.INSTANCE).build();
   }
