@@ -26,6 +26,23 @@ class JobTrackerTest {
     return job.id();
   }
 
+  /** A job that failed once with a transient error and is running its second attempt. */
+  private static String runningAfterOneRetry(JobTracker tracker) {
+    String id = register(tracker);
+    tracker.markRunning(id);
+    tracker.recordRetry(id, new IllegalStateException("transient"));
+    tracker.markRunning(id);
+    return id;
+  }
+
+  /** A job that ran once and FAILED: finished. */
+  private static String failed(JobTracker tracker) {
+    String id = register(tracker);
+    tracker.markRunning(id);
+    tracker.markFailed(id, new ErrorInfo("X", "x"));
+    return id;
+  }
+
   @Test
   void lifecycle_pendingRunningWriteReadyReadReady() {
     JobTracker tracker = new JobTracker(scheduler);
@@ -78,10 +95,7 @@ class JobTrackerTest {
   @Test
   void failed_clearsNothingButHasNoToken() {
     JobTracker tracker = new JobTracker(scheduler);
-    String id = register(tracker);
-    tracker.markRunning(id);
-    tracker.recordRetry(id, new IllegalStateException("transient"));
-    tracker.markRunning(id);
+    String id = runningAfterOneRetry(tracker);
     tracker.markFailed(id, new ErrorInfo("IllegalStateException", "again"));
     JobInfo info = tracker.get(id).orElseThrow();
     assertThat(info.status()).isEqualTo(JobStatus.FAILED);
@@ -96,9 +110,7 @@ class JobTrackerTest {
     String live = register(tracker);
     String[] done = new String[3];
     for (int i = 0; i < 3; i++) {
-      done[i] = register(tracker);
-      tracker.markRunning(done[i]);
-      tracker.markFailed(done[i], new ErrorInfo("X", "x"));
+      done[i] = failed(tracker);
     }
     assertThat(tracker.get(done[0])).isEmpty();
     assertThat(tracker.get(done[1])).isPresent();
@@ -109,14 +121,10 @@ class JobTrackerTest {
   @Test
   void finishedJobs_areEvictedAfterTheRetention() {
     JobTracker tracker = new JobTracker(scheduler, 100, Duration.ofMinutes(10));
-    String old = register(tracker);
-    tracker.markRunning(old);
-    tracker.markFailed(old, new ErrorInfo("X", "x"));
+    String old = failed(tracker);
     scheduler.advance(Duration.ofMinutes(11));
 
-    String recent = register(tracker);
-    tracker.markRunning(recent);
-    tracker.markFailed(recent, new ErrorInfo("X", "x"));
+    String recent = failed(tracker);
     assertThat(tracker.get(old)).isEmpty();
     assertThat(tracker.get(recent)).isPresent();
   }
@@ -124,10 +132,7 @@ class JobTrackerTest {
   @Test
   void aFinishedJob_readsBackExactlyWhatItFinishedWith() {
     JobTracker tracker = new JobTracker(scheduler);
-    String id = register(tracker);
-    tracker.markRunning(id);
-    tracker.recordRetry(id, new IllegalStateException("transient"));
-    tracker.markRunning(id);
+    String id = runningAfterOneRetry(tracker);
     ConsistencyToken token =
         ConsistencyToken.of(scheduler.now(), List.of(new ConsistencyCoordinate("doc", "global", "main", 7)));
     tracker.markWriteReady(id, token);
@@ -154,18 +159,14 @@ class JobTrackerTest {
 
     assertThat(tracker.get(id).orElseThrow().status()).isEqualTo(JobStatus.READ_READY);
     assertThat(tracker.get(id).orElseThrow().error()).isNull();
-    String next = register(tracker);
-    tracker.markRunning(next);
-    tracker.markFailed(next, new ErrorInfo("X", "x"));
+    String next = failed(tracker);
     assertThat(tracker.get(id)).as("one finished job kept: the older one goes").isEmpty();
   }
 
   @Test
   void onTerminal_ofAFinishedJob_callsAtOnce() {
     JobTracker tracker = new JobTracker(scheduler);
-    String id = register(tracker);
-    tracker.markRunning(id);
-    tracker.markFailed(id, new ErrorInfo("X", "x"));
+    String id = failed(tracker);
     List<JobStatus> seen = new ArrayList<>();
 
     tracker.onTerminal(id, info -> seen.add(info.status()));

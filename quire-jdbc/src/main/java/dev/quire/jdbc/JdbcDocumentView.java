@@ -207,18 +207,16 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
         JdbcDocumentView.this.apply(batch, op);
       }
       batch.publish();
+      // The page's last document may go on: its rows as they stand now, the ones this page wrote last.
       String last = page.get(page.size() - 1).documentId();
       Map<DocKey, Entry> next = new HashMap<>();
-      carried.forEach((key, entry) -> {
-        if (key.documentId().equals(last)) {
-          next.put(key, entry);
-        }
-      });
-      batch.entries.forEach((key, entry) -> {
-        if (key.documentId().equals(last)) {
-          next.put(key, entry);
-        }
-      });
+      for (Map<DocKey, Entry> rows : List.of(carried, batch.entries)) {
+        rows.forEach((key, entry) -> {
+          if (key.documentId().equals(last)) {
+            next.put(key, entry);
+          }
+        });
+      }
       carried = next;
     }
 
@@ -308,11 +306,8 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     return switch (action.type()) {
       case SystemActions.CREATE_DOCUMENT -> create(batch, entry, op);
       case SystemActions.DELETE_DOCUMENT -> {
-        String slug = entry.slug();
-        if (slug != null && batch.ledger != null) {
-          batch.ledger.release(op.ordinal(), entry.branch(), slug, entry.id());
-        } else if (slug != null && entry.id().equals(batch.slugHolder(entry.branch(), slug))) {
-          batch.releaseSlug(entry.branch(), slug);
+        if (entry.slug() != null) {
+          batch.releaseSlug(entry, op.ordinal());
         }
         yield entry.asDeleted();
       }
@@ -346,25 +341,9 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     }
     entry = entry.withHeader(input.documentType(), new Header(input.slug(), input.name(), createdAt));
     if (input.slug() != null && !entry.deleted()) {
-      if (batch.ledger != null) {
-        batch.ledger.claim(op.ordinal(), entry.branch(), input.slug(), entry.id());
-      } else {
-        claimSlug(batch, entry, input.slug());
-      }
+      batch.claimSlug(entry, input.slug(), op.ordinal());
     }
     return entry;
-  }
-
-  /** Newest claimant wins: the previous live holder loses the slug for good. */
-  private void claimSlug(Batch batch, Entry entry, String slug) throws SQLException {
-    String holder = batch.slugHolder(entry.branch(), slug);
-    if (holder != null && !holder.equals(entry.id())) {
-      Entry previous = batch.get(new DocKey(holder, entry.branch()));
-      if (previous != null && previous.header() != null && slug.equals(previous.slug())) {
-        batch.put(previous.withSlug(null));
-      }
-    }
-    batch.claimSlug(entry.branch(), slug, entry.id());
   }
 
   private Entry upgrade(Entry entry, OperationWithContext op) {
@@ -408,7 +387,7 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     /** Document order replay: every committed row there is (else null: rows are loaded). */
     private final Map<DocKey, Entry> onlyRows;
     /** Document order replay: where slug claims and releases go (else null: applied as they come). */
-    final SlugLedger ledger;
+    private final SlugLedger ledger;
     private final Map<DocKey, Optional<Entry>> committed = new HashMap<>();
     final Map<DocKey, Entry> entries = new LinkedHashMap<>();
     private final Map<SlugKey, Optional<String>> slugChanges = new LinkedHashMap<>();
@@ -471,12 +450,33 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       return Rows.slugHolder(connection, tables, branch, slug);
     }
 
-    void claimSlug(String branch, String slug, String documentId) {
-      slugChanges.put(new SlugKey(branch, slug), Optional.of(documentId));
+    /**
+     * {@code entry}, created at {@code ordinal}, claims {@code slug}. Newest claimant wins: the
+     * previous live holder loses the slug for good. In a document order replay the claim is only
+     * recorded, to be settled in ordinal order at the end.
+     */
+    void claimSlug(Entry entry, String slug, long ordinal) throws SQLException {
+      if (ledger != null) {
+        ledger.claim(ordinal, entry.branch(), slug, entry.id());
+        return;
+      }
+      String holder = slugHolder(entry.branch(), slug);
+      if (holder != null && !holder.equals(entry.id())) {
+        Entry previous = get(new DocKey(holder, entry.branch()));
+        if (previous != null && previous.header() != null && slug.equals(previous.slug())) {
+          put(previous.withSlug(null));
+        }
+      }
+      slugChanges.put(new SlugKey(entry.branch(), slug), Optional.of(entry.id()));
     }
 
-    void releaseSlug(String branch, String slug) {
-      slugChanges.put(new SlugKey(branch, slug), Optional.empty());
+    /** {@code entry}, deleted at {@code ordinal}, frees its slug if it still holds it (recorded, in a replay). */
+    void releaseSlug(Entry entry, long ordinal) throws SQLException {
+      if (ledger != null) {
+        ledger.release(ordinal, entry.branch(), entry.slug(), entry.id());
+      } else if (entry.id().equals(slugHolder(entry.branch(), entry.slug()))) {
+        slugChanges.put(new SlugKey(entry.branch(), entry.slug()), Optional.empty());
+      }
     }
 
     /** Writes the changes; returns what to do once they are committed: remember the rows. */
@@ -917,10 +917,6 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     }
 
     /**
-     * Adds each snapshot of {@code entry} that differs from {@code before}'s to {@code ps} (prepared
-     * with {@link #saveSnapshotSql}); whether it added any.
-     */
-    /**
      * {@code entry} exactly as {@link #load} will read it back once written over {@code before}: the
      * JSON of each changed scope re-parsed (a reducer's LongNode comes back an IntNode) and instants
      * at stored precision. What the view remembers must not depend on whether a row was remembered.
@@ -939,6 +935,10 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       return new Entry(entry.id(), entry.branch(), entry.documentType(), stored, entry.deleted(), scopes);
     }
 
+    /**
+     * Adds each snapshot of {@code entry} that differs from {@code before}'s to {@code ps} (prepared
+     * with {@link #saveSnapshotSql}); whether it added any.
+     */
     static boolean addSnapshots(PreparedStatement ps, Entry entry, Entry before) throws SQLException {
       boolean any = false;
       for (Map.Entry<String, Snapshot> scope : entry.scopes().entrySet()) {

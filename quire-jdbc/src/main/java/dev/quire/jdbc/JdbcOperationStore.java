@@ -220,12 +220,7 @@ public final class JdbcOperationStore implements OperationStore {
       Statements.run(c, sql.sinceOrdinal, ps -> {
         ps.setLong(1, afterOrdinal);
         ps.setInt(2, limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            result.add(OperationRows.read(rs));
-          }
-        }
-        return null;
+        return readAll(ps, result);
       });
     } catch (SQLException e) {
       throw failure("read operations after ordinal " + afterOrdinal, e);

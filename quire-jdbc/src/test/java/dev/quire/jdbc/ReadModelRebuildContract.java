@@ -68,6 +68,15 @@ abstract class ReadModelRebuildContract {
     indexer.indexOperations(List.of(stored)).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** doc-1 (slug "one") with a child edge to doc-2 and five increments of 2: count 10, global index 4. */
+  private void writeDocumentWithAChildAndCountTen() throws Exception {
+    writeAndIndex(ops.create("doc-1", "one"));
+    writeAndIndex(ops.addRelationship("doc-1", "doc-2", "child", 1));
+    for (int i = 0; i < 5; i++) {
+      writeAndIndex(ops.increment("doc-1", i, 2, 2L * (i + 1)));
+    }
+  }
+
   private long count(String doc) throws Exception {
     return view.get(doc, ViewFilter.MAIN, ReadOptions.NONE).get(WAIT_SECONDS, TimeUnit.SECONDS)
         .state(Scopes.GLOBAL).path("count").asLong();
@@ -75,11 +84,7 @@ abstract class ReadModelRebuildContract {
 
   @Test
   void a_rebuild_restores_lost_rows_from_the_store_and_can_run_again() throws Exception {
-    writeAndIndex(ops.create("doc-1", "one"));
-    writeAndIndex(ops.addRelationship("doc-1", "doc-2", "child", 1));
-    for (int i = 0; i < 5; i++) {
-      writeAndIndex(ops.increment("doc-1", i, 2, 2L * (i + 1)));
-    }
+    writeDocumentWithAChildAndCountTen();
     try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute("DELETE FROM quire_snapshots");
       s.execute("DELETE FROM quire_relationships");
@@ -265,11 +270,7 @@ abstract class ReadModelRebuildContract {
 
   @Test
   void the_view_and_the_indexer_rebuild_at_once_without_touching_each_others_progress() throws Exception {
-    writeAndIndex(ops.create("doc-1", "one"));
-    writeAndIndex(ops.addRelationship("doc-1", "doc-2", "child", 1));
-    for (int i = 0; i < 5; i++) {
-      writeAndIndex(ops.increment("doc-1", i, 2, 2L * (i + 1)));
-    }
+    writeDocumentWithAChildAndCountTen();
     for (int round = 0; round < 5; round++) {
       CompletableFuture.allOf(view.rebuild(), indexer.rebuild()).get(WAIT_SECONDS, TimeUnit.SECONDS);
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,17 @@ class SqliteViewMemoryTest {
   private final Resources resources = new Resources();
   private final OperationFixtures ops = new OperationFixtures();
 
+  private QuireDatabase database;
+  private JdbcOperationStore store;
+  private JdbcDocumentView view;
+
+  @BeforeEach
+  void open() throws Exception {
+    database = resources.add(QuireDatabase.open(Databases.sqliteUrl(dir)));
+    store = resources.add(new JdbcOperationStore(database));
+    view = startedView(database, store);
+  }
+
   @AfterEach
   void close() {
     resources.close();
@@ -36,9 +48,6 @@ class SqliteViewMemoryTest {
 
   @Test
   void a_remembered_document_reads_exactly_as_the_stored_one() throws Exception {
-    QuireDatabase database = resources.add(QuireDatabase.open(Databases.sqliteUrl(dir)));
-    JdbcOperationStore store = resources.add(new JdbcOperationStore(database));
-    JdbcDocumentView view = startedView(database, store);
     index(store, view, ops.create("doc-1", "one"));
     // A reducer's state may hold a LongNode; its stored JSON reads back as an IntNode.
     index(store, view, ops.increment("doc-1", 0, 5, 5).withResultingState(Json.object().put("count", 5L)));
@@ -54,9 +63,6 @@ class SqliteViewMemoryTest {
 
   @Test
   void a_large_batch_is_not_remembered_and_leaves_nothing_stale() throws Exception {
-    QuireDatabase database = resources.add(QuireDatabase.open(Databases.sqliteUrl(dir)));
-    JdbcOperationStore store = resources.add(new JdbcOperationStore(database));
-    JdbcDocumentView view = startedView(database, store);
     index(store, view, ops.create("doc-1", "one"));
     index(store, view, ops.increment("doc-1", 0, 1, 1));
     read(view);
