@@ -5,6 +5,7 @@ import dev.quire.bench.http.HttpLoadConfig;
 import dev.quire.bench.http.HttpLoadResult;
 import dev.quire.bench.load.LoadBenchmark;
 import dev.quire.bench.load.LoadConfig;
+import dev.quire.bench.load.LatencySummary;
 import dev.quire.bench.load.LoadFigures;
 import dev.quire.bench.load.LoadResult;
 import dev.quire.bench.load.ProcessResources;
@@ -16,9 +17,13 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,15 +113,51 @@ public final class BenchMain implements Runnable {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    RepeatOption repeat;
+
     @Override
     public Integer call() throws Exception {
+      int runs = repeat.runs(spec);
       StorageSpec storageSpec = StorageSpec.parse(storage);
-      LoadConfig config = new LoadConfig(load.documents, actions, load.clients, storageSpec, load.loopMode(), load.rate,
-          load.batch, load.warmup, duration, output.out, output.stem(load.stem("load-" + storageSpec.label())),
-          output.progress.enabled());
-      LoadResult result = LoadBenchmark.run(config);
-      print(spec.commandLine().getOut(), result, output.out);
+      String stem = output.stem(load.stem("load-" + storageSpec.label()));
+      PrintWriter out = spec.commandLine().getOut();
+      List<LoadResult> results = new ArrayList<>(runs);
+      for (int run = 1; run <= runs; run++) {
+        LoadConfig config = new LoadConfig(load.documents, actions, load.clients, repeat.storage(storageSpec, run),
+            load.loopMode(), load.rate, load.batch, load.warmup, duration, output.out, repeat.stem(stem, run),
+            output.progress.enabled());
+        LoadResult result = LoadBenchmark.run(config);
+        print(out, result, output.out);
+        results.add(result);
+      }
+      if (runs > 1) {
+        printSpread(out, results);
+      }
       return 0;
+    }
+
+    /** The main figures of repeated runs: median and range. */
+    static void printSpread(PrintWriter out, List<LoadResult> results) {
+      out.printf(Locale.ROOT, "repeated %d times, median (min–max):%n", results.size());
+      out.printf(Locale.ROOT, "  jobs/s READ_READY          %s%n",
+          spread(results, r -> r.figures().throughput().jobsPerSecondReadReady()).format("%,.0f"));
+      out.printf(Locale.ROOT, "  submit→READ_READY p99 ms   %s%n",
+          spread(results, r -> latency(r, LoadFigures.SUBMIT_TO_READ_READY)).format("%.2f"));
+      out.printf(Locale.ROOT, "  read with token p99 ms     %s%n",
+          spread(results, r -> latency(r, LoadFigures.READ_WITH_TOKEN)).format("%.3f"));
+      out.printf(Locale.ROOT, "  CPU µs/job                 %s%n",
+          spread(results, r -> r.resources().cpuMicrosPerJob()).format("%.1f"));
+      out.flush();
+    }
+
+    private static double latency(LoadResult result, String metric) {
+      LatencySummary summary = result.figures().latencyMs().get(metric);
+      return summary == null ? Double.NaN : summary.p99();
+    }
+
+    private static Spread spread(List<LoadResult> results, ToDoubleFunction<LoadResult> figure) {
+      return Spread.of(results.stream().map(figure::applyAsDouble).toList());
     }
 
     static void print(PrintWriter out, LoadResult result, Path folder) {
@@ -176,28 +217,52 @@ public final class BenchMain implements Runnable {
     @Mixin
     ProgressOption progress;
 
+    @Mixin
+    RepeatOption repeat;
+
     @Override
     public Integer call() throws Exception {
+      int runs = repeat.runs(spec);
       StorageSpec storageSpec = StorageSpec.parse(storage);
       String stem = name != null ? name : "rebuild-" + storageSpec.label();
-      RebuildResult result = RebuildBenchmark.run(new RebuildConfig(operations, documents, storageSpec, pageSize,
-          appendBatch, out, stem, progress.enabled()));
       PrintWriter printer = spec.commandLine().getOut();
+      Map<String, List<Double>> rates = new LinkedHashMap<>();
+      for (int run = 1; run <= runs; run++) {
+        RebuildResult result = RebuildBenchmark.run(new RebuildConfig(operations, documents,
+            repeat.storage(storageSpec, run), pageSize, appendBatch, out, repeat.stem(stem, run), progress.enabled()));
+        print(printer, result, out.resolve(repeat.stem(stem, run) + ".json"));
+        phases(result).forEach((phase, figures) ->
+            rates.computeIfAbsent(phase, p -> new ArrayList<>()).add(figures.operationsPerSecond()));
+      }
+      if (runs > 1) {
+        printer.printf(Locale.ROOT, "repeated %d times, ops/s median (min–max):%n", runs);
+        rates.forEach((phase, values) ->
+            printer.printf(Locale.ROOT, "  %-20s %s%n", phase, Spread.of(values).format("%,.0f")));
+        printer.flush();
+      }
+      return 0;
+    }
+
+    /** The phases of a rebuild run in the order they ran. */
+    static Map<String, RebuildResult.Phase> phases(RebuildResult result) {
+      Map<String, RebuildResult.Phase> phases = new LinkedHashMap<>();
+      phases.put("store scan", result.storeScan());
+      phases.put("document view", result.documentView());
+      phases.put("document indexer", result.documentIndexer());
+      phases.put("view + indexer", result.both());
+      phases.put("both at once", result.together());
+      return phases;
+    }
+
+    static void print(PrintWriter printer, RebuildResult result, Path json) {
       printer.printf(Locale.ROOT, "rebuild: %s, %,d operations over %,d documents (generated in %.1f s)%n",
           result.settings().storage(), result.settings().operations(), result.settings().documents(),
           result.generateSeconds());
-      for (Map.Entry<String, RebuildResult.Phase> phase : Map.of(
-          "1 store scan", result.storeScan(), "2 document view", result.documentView(),
-          "3 document indexer", result.documentIndexer(), "4 view + indexer", result.both(),
-          "5 both at once", result.together()).entrySet().stream()
-          .sorted(Map.Entry.comparingByKey()).toList()) {
-        printer.printf(Locale.ROOT, "  %-20s %8.2f s  %,12.0f ops/s%n", phase.getKey().substring(2),
-            phase.getValue().seconds(), phase.getValue().operationsPerSecond());
-      }
+      phases(result).forEach((phase, figures) -> printer.printf(Locale.ROOT, "  %-20s %8.2f s  %,12.0f ops/s%n",
+          phase, figures.seconds(), figures.operationsPerSecond()));
       printer.printf(Locale.ROOT, "  peak heap %,d MiB, peak RSS %,d MiB; wrote %s%n", result.peakHeapBytes() >> 20,
-          result.peakRssBytes() >> 20, out.resolve(stem + ".json"));
+          result.peakRssBytes() >> 20, json);
       printer.flush();
-      return 0;
     }
   }
 

@@ -3,11 +3,14 @@ package dev.quire.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.bench.load.LoadConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The option mixins the bench subcommands share: parsed into each command, with each command's own defaults kept. */
@@ -59,5 +62,34 @@ class BenchOptionsTest {
     root.parseArgs("rebuild", "--no-progress");
     BenchMain.Rebuild rebuild = root.getSubcommands().get("rebuild").getCommand();
     assertThat(rebuild.progress.enabled()).isFalse();
+    assertThat(rebuild.repeat.repeat).isEqualTo(1);
+    assertThat(load.repeat.repeat).isEqualTo(1);
+  }
+
+  @Test
+  void repeat_isRefusedBelowOne_asAUsageError() {
+    StringWriter err = new StringWriter();
+    CommandLine root = BenchMain.commandLine();
+    root.setErr(new PrintWriter(err));
+
+    int exit = root.execute("load", "--repeat", "0", "--no-progress");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--repeat must be at least 1, got 0");
+  }
+
+  @Test
+  void repeat_runsEachTimeOnItsOwnFilesThenSummarises(@TempDir Path out) {
+    StringWriter printed = new StringWriter();
+    CommandLine root = BenchMain.commandLine();
+    root.setOut(new PrintWriter(printed));
+
+    int exit = root.execute("load", "--storage", "memory", "-d", "20", "-m", "5", "-c", "4", "--warmup", "0s",
+        "--repeat", "2", "--out", out.toString(), "--name", "twice", "--no-progress");
+
+    assertThat(exit).isZero();
+    assertThat(out.resolve("twice-r1.json")).isNotEmptyFile();
+    assertThat(out.resolve("twice-r2.json")).isNotEmptyFile();
+    assertThat(printed.toString()).contains("repeated 2 times, median (min–max):").contains("jobs/s READ_READY");
   }
 }

@@ -2,7 +2,9 @@ package dev.quire.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.model.Json;
 import dev.quire.model.OperationWithContext;
+import dev.quire.model.Scopes;
 import dev.quire.model.SystemActions;
 import dev.quire.readmodel.fixture.OperationFixtures;
 import dev.quire.store.StreamAppend;
@@ -62,6 +64,39 @@ class ReplayReadsTest {
     }
 
     assertThat(seen).containsExactly("doc-a@2", "doc-a@4", "doc-b@1", "doc-b@3", "doc-b@5");
+  }
+
+  @Test
+  void each_document_comes_in_ordinal_order_across_its_scopes_and_branches_whatever_the_page_size() {
+    // Index order within a document is (scope, branch, index); ordinal order interleaves them.
+    append(ops.create("doc-a", null));                                                  // 1: document scope
+    append(ops.action("doc-a", Scopes.LOCAL, 0, "NOTE", Json.object(), null));          // 2
+    append(ops.increment("doc-a", 0, 1, 1));                                            // 3: global
+    append(ops.create("doc-b", null));                                                  // 4
+    append(ops.action("doc-a", Scopes.LOCAL, "draft", 0, "NOTE", Json.object(), null)); // 5
+    append(ops.increment("doc-b", 0, 1, 1));                                            // 6
+    append(ops.action("doc-a", Scopes.LOCAL, 1, "NOTE", Json.object(), null));          // 7
+    append(ops.increment("doc-a", 1, 1, 2));                                            // 8
+    append(ops.create("doc-c", null));                                                  // 9
+    List<String> expected = List.of("doc-a@1", "doc-a@2", "doc-a@3", "doc-a@5", "doc-a@7", "doc-a@8",
+        "doc-b@4", "doc-b@6", "doc-c@9");
+
+    for (int pageSize = 1; pageSize <= 10; pageSize++) {
+      List<String> seen = new ArrayList<>();
+      OperationWithContext last = null;
+      for (int pages = 0; pages < 20; pages++) {
+        List<OperationWithContext> page = last == null
+            ? store.getInDocumentOrder("", 0, 9, pageSize)
+            : store.getInDocumentOrder(last.documentId(), last.ordinal(), 9, pageSize);
+        if (page.isEmpty()) {
+          break;
+        }
+        assertThat(page).hasSizeLessThanOrEqualTo(pageSize);
+        page.forEach(op -> seen.add(op.documentId() + "@" + op.ordinal()));
+        last = page.get(page.size() - 1);
+      }
+      assertThat(seen).as("page size %d", pageSize).containsExactlyElementsOf(expected);
+    }
   }
 
   @Test

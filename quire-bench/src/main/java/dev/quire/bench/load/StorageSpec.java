@@ -77,6 +77,28 @@ public record StorageSpec(Kind kind, String url, String durability, boolean excl
         + "postgresql-exclusive:postgresql://...");
   }
 
+  /**
+   * The storage of run {@code run} (1, 2, ...) of a repeated benchmark, so each starts empty: a
+   * SQLite file given on the command line gets {@code -r<run>} before its extension ({@code q.db}
+   * becomes {@code q-r2.db}); temporary files, PostgreSQL (a fresh schema per run) and memory are
+   * fresh already.
+   */
+  public StorageSpec forRun(int run) {
+    if (run < 1) {
+      throw new IllegalArgumentException("run must be >= 1, got " + run);
+    }
+    if (kind != Kind.SQLITE || url == null) {
+      return this;
+    }
+    String file = url.substring("sqlite:".length());
+    int name = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1;
+    int dot = file.lastIndexOf('.');
+    String numbered = dot > name
+        ? file.substring(0, dot) + "-r" + run + file.substring(dot)
+        : file + "-r" + run;
+    return new StorageSpec(kind, "sqlite:" + numbered, durability, exclusive);
+  }
+
   /** A short label for tables and file names: memory, sqlite-full, postgresql-normal, ... */
   public String label() {
     return kind == Kind.MEMORY ? "memory" : kind.name().toLowerCase(Locale.ROOT) + "-"

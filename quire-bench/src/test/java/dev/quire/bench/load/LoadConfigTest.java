@@ -40,6 +40,17 @@ class LoadConfigTest {
   }
 
   @Test
+  void forRun_numbersAGivenSqliteFileAndLeavesFreshStorageAlone() {
+    assertThat(StorageSpec.parse("sqlite-normal:/tmp/b.1/q.db").forRun(2).url()).isEqualTo("sqlite:/tmp/b.1/q-r2.db");
+    assertThat(StorageSpec.parse("sqlite-full:/tmp/b.1/quire").forRun(3).url()).isEqualTo("sqlite:/tmp/b.1/quire-r3");
+    assertThat(StorageSpec.parse("sqlite-full:q.db").forRun(1).durability()).isEqualTo("FULL");
+    for (String fresh : new String[] {"memory", "sqlite-normal", "postgresql://localhost/quire?user=q"}) {
+      assertThat(StorageSpec.parse(fresh).forRun(2)).as(fresh).isEqualTo(StorageSpec.parse(fresh));
+    }
+    assertThatThrownBy(() -> StorageSpec.memory().forRun(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void parse_unknownNamesTheAcceptedForms() {
     assertThatThrownBy(() -> StorageSpec.parse("mysql://x")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sqlite-normal");
