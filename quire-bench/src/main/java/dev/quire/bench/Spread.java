@@ -11,6 +11,10 @@ import java.util.Locale;
  */
 record Spread(double median, double min, double max, int runs) {
 
+  static Spread of(double... values) {
+    return of(Arrays.stream(values).boxed().toList());
+  }
+
   static Spread of(List<Double> values) {
     if (values.isEmpty()) {
       throw new IllegalArgumentException("no values");
@@ -25,14 +29,5 @@ record Spread(double median, double min, double max, int runs) {
   String format(String format) {
     return String.format(Locale.ROOT, format, median) + " (" + String.format(Locale.ROOT, format, min) + "–"
         + String.format(Locale.ROOT, format, max) + ")";
-  }
-
-  @Override
-  public String toString() {
-    return format("%.3f") + " over " + runs + " runs";
-  }
-
-  static Spread of(double... values) {
-    return of(Arrays.stream(values).boxed().toList());
   }
 }
