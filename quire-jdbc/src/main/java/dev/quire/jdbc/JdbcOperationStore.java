@@ -260,38 +260,96 @@ public final class JdbcOperationStore implements OperationStore {
   }
 
   /**
-   * Up to {@code limit} operations with ordinals up to {@code upToOrdinal}, ordered by document id
-   * and, within a document, by ordinal, starting after the operation at ({@code afterDocumentId},
-   * {@code afterOrdinal}) ({@code ""} and 0: from the start). What a rebuild reads when it replays
-   * document by document; the order of documents is the database's.
+   * Up to {@code limit} operations with ordinals up to {@code upToOrdinal} of the documents after
+   * {@code afterDocumentId} ({@code ""}: from the first), ordered by document id and, within a
+   * document, by ordinal; the order of documents is the database's. The last document may be cut
+   * off by the limit: {@link DocumentOrderReader} continues it stream by stream.
    */
-  List<OperationWithContext> getInDocumentOrder(String afterDocumentId, long afterOrdinal, long upToOrdinal, int limit) {
+  List<OperationWithContext> documentsAfter(String afterDocumentId, long upToOrdinal, int limit) {
     Objects.requireNonNull(afterDocumentId, "afterDocumentId");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
     List<OperationWithContext> result = new ArrayList<>(Math.min(limit, 1024));
     try (Connection c = dataSource.getConnection()) {
-      if (!afterDocumentId.isEmpty()) {
-        Statements.run(c, sql.restOfDocument, ps -> {
-          ps.setString(1, afterDocumentId);
-          ps.setLong(2, afterOrdinal);
-          ps.setLong(3, upToOrdinal);
-          ps.setInt(4, limit);
-          return readAll(ps, result);
-        });
-      }
-      if (result.size() < limit) {
-        int rest = limit - result.size();
-        Statements.run(c, sql.inDocumentOrder, ps -> {
-          ps.setString(1, afterDocumentId);
-          ps.setLong(2, upToOrdinal);
-          ps.setInt(3, rest);
-          return readAll(ps, result);
-        });
-      }
+      Statements.run(c, sql.inDocumentOrder, ps -> {
+        ps.setString(1, afterDocumentId);
+        ps.setLong(2, upToOrdinal);
+        ps.setInt(3, limit);
+        return readAll(ps, result);
+      });
     } catch (SQLException e) {
-      throw failure("read operations in document order after " + afterDocumentId + "@" + afterOrdinal, e);
+      throw failure("read operations in document order after " + afterDocumentId, e);
+    }
+    return result;
+  }
+
+  /** A stream of a document and the first index it has in an ordinal range. */
+  record StreamStart(String scope, String branch, long fromIndex) {}
+
+  /** The streams of {@code documentId} with operations in ({@code afterOrdinal}, {@code upToOrdinal}]. */
+  List<StreamStart> streamsAfter(String documentId, long afterOrdinal, long upToOrdinal) {
+    List<StreamStart> streams = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      Statements.run(c, sql.streamsAfter, ps -> {
+        ps.setString(1, documentId);
+        ps.setLong(2, afterOrdinal);
+        ps.setLong(3, upToOrdinal);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            streams.add(new StreamStart(rs.getString(1), rs.getString(2), rs.getLong(3)));
+          }
+        }
+        return null;
+      });
+    } catch (SQLException e) {
+      throw failure("read the streams of document " + documentId + " after ordinal " + afterOrdinal, e);
+    }
+    return streams;
+  }
+
+  /**
+   * Up to {@code limit} (index, ordinal) pairs of a stream's operations from {@code fromIndex} on
+   * with ordinals up to {@code upToOrdinal}, in index order (which is ordinal order within a stream),
+   * read from the unique index without decoding the operations.
+   */
+  List<long[]> streamOrdinals(String documentId, StreamStart stream, long fromIndex, long upToOrdinal, int limit) {
+    List<long[]> pairs = new ArrayList<>(Math.min(limit, 1024));
+    try (Connection c = dataSource.getConnection()) {
+      Statements.run(c, sql.streamOrdinals, ps -> {
+        ps.setString(1, documentId);
+        ps.setString(2, stream.scope());
+        ps.setString(3, stream.branch());
+        ps.setLong(4, fromIndex);
+        ps.setLong(5, upToOrdinal);
+        ps.setInt(6, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            pairs.add(new long[] {rs.getLong(1), rs.getLong(2)});
+          }
+        }
+        return null;
+      });
+    } catch (SQLException e) {
+      throw failure("read the ordinals of " + documentId + "/" + stream.scope() + "/" + stream.branch(), e);
+    }
+    return pairs;
+  }
+
+  /** A stream's operations with indexes in [{@code fromIndex}, {@code toIndex}], in index order. */
+  List<OperationWithContext> streamRange(String documentId, StreamStart stream, long fromIndex, long toIndex) {
+    List<OperationWithContext> result = new ArrayList<>((int) Math.min(toIndex - fromIndex + 1, 1024));
+    try (Connection c = dataSource.getConnection()) {
+      Statements.run(c, sql.selectRange, ps -> {
+        ps.setString(1, documentId);
+        ps.setString(2, stream.scope());
+        ps.setString(3, stream.branch());
+        ps.setLong(4, fromIndex);
+        ps.setLong(5, toIndex + 1);
+        return readAll(ps, result);
+      });
+    } catch (SQLException e) {
+      throw failure("read " + documentId + "/" + stream.scope() + "/" + stream.branch() + " from " + fromIndex, e);
     }
     return result;
   }

@@ -39,8 +39,17 @@ final class OperationSql {
    */
   final String inDocumentOrder;
 
-  /** The rest of one document in ordinal order: document id, after ordinal, ordinal bound, limit. */
-  final String restOfDocument;
+  /**
+   * The streams of one document with operations in an ordinal range, each with its first index in
+   * it: document id, after ordinal, ordinal bound. One pass over the document's index entries.
+   */
+  final String streamsAfter;
+
+  /**
+   * (op_index, ordinal) of a stream's operations from an index on, up to an ordinal bound, from the
+   * unique index alone: document id, scope, branch, first index, ordinal bound, limit.
+   */
+  final String streamOrdinals;
 
   /**
    * Per scope of a document branch, its highest index (NULL for a scope only on other branches).
@@ -64,8 +73,10 @@ final class OperationSql {
     this.lockAppends = lockAppends;
     this.inDocumentOrder = "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE
         + " WHERE document_id > ? AND " + ordinalFilter + " <= ? ORDER BY document_id, ordinal LIMIT ?";
-    this.restOfDocument = "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE
-        + " WHERE document_id = ? AND ordinal > ? AND " + ordinalFilter + " <= ? ORDER BY ordinal LIMIT ?";
+    this.streamsAfter = "SELECT scope, branch, MIN(op_index) FROM " + TABLE + " WHERE document_id = ? AND "
+        + ordinalFilter + " > ? AND " + ordinalFilter + " <= ? GROUP BY scope, branch";
+    this.streamOrdinals = "SELECT op_index, ordinal FROM " + TABLE + " WHERE document_id = ? AND scope = ? AND branch = ?"
+        + " AND op_index >= ? AND " + ordinalFilter + " <= ? ORDER BY op_index LIMIT ?";
     this.insert =
         "INSERT INTO " + TABLE
             + " (ordinal, job_id, op_id, document_id, document_type, scope, branch, op_index, skip, op_timestamp,"

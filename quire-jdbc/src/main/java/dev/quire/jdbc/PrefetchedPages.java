@@ -43,9 +43,7 @@ final class PrefetchedPages {
 
   /** Operations up to ordinal {@code upTo}, by document and then ordinal. */
   static PrefetchedPages byDocument(JdbcOperationStore store, long upTo, int pageSize) {
-    return new PrefetchedPages(last -> last == null
-        ? store.getInDocumentOrder("", 0, upTo, pageSize)
-        : store.getInDocumentOrder(last.documentId(), last.ordinal(), upTo, pageSize));
+    return new PrefetchedPages(new DocumentOrderReader(store, upTo, pageSize));
   }
 
   /** The next page; empty once the store has nothing after the previous one. */

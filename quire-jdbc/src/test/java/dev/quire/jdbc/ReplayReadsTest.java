@@ -49,21 +49,7 @@ class ReplayReadsTest {
     append(ops.increment("doc-b", 1, 1, 2)); // 5
     append(ops.increment("doc-a", 1, 1, 2)); // 6, past the bound below
 
-    List<String> seen = new ArrayList<>();
-    OperationWithContext last = null;
-    for (int pages = 0; pages < 10; pages++) {
-      List<OperationWithContext> page = last == null
-          ? store.getInDocumentOrder("", 0, 5, 2)
-          : store.getInDocumentOrder(last.documentId(), last.ordinal(), 5, 2);
-      if (page.isEmpty()) {
-        break;
-      }
-      assertThat(page).hasSizeLessThanOrEqualTo(2);
-      page.forEach(op -> seen.add(op.documentId() + "@" + op.ordinal()));
-      last = page.get(page.size() - 1);
-    }
-
-    assertThat(seen).containsExactly("doc-a@2", "doc-a@4", "doc-b@1", "doc-b@3", "doc-b@5");
+    assertThat(readInDocumentOrder(5, 2)).containsExactly("doc-a@2", "doc-a@4", "doc-b@1", "doc-b@3", "doc-b@5");
   }
 
   @Test
@@ -82,21 +68,51 @@ class ReplayReadsTest {
         "doc-b@4", "doc-b@6", "doc-c@9");
 
     for (int pageSize = 1; pageSize <= 10; pageSize++) {
-      List<String> seen = new ArrayList<>();
-      OperationWithContext last = null;
-      for (int pages = 0; pages < 20; pages++) {
-        List<OperationWithContext> page = last == null
-            ? store.getInDocumentOrder("", 0, 9, pageSize)
-            : store.getInDocumentOrder(last.documentId(), last.ordinal(), 9, pageSize);
-        if (page.isEmpty()) {
-          break;
-        }
-        assertThat(page).hasSizeLessThanOrEqualTo(pageSize);
-        page.forEach(op -> seen.add(op.documentId() + "@" + op.ordinal()));
-        last = page.get(page.size() - 1);
-      }
-      assertThat(seen).as("page size %d", pageSize).containsExactlyElementsOf(expected);
+      assertThat(readInDocumentOrder(9, pageSize)).as("page size %d", pageSize).containsExactlyElementsOf(expected);
     }
+  }
+
+  @Test
+  void a_document_longer_than_many_pages_comes_whole_and_in_ordinal_order() {
+    // 60 operations over three streams, interleaved unevenly; then a short document after it.
+    append(ops.create("doc-long", null));
+    List<String> expected = new ArrayList<>(List.of("doc-long@1"));
+    long global = 0;
+    long local = 0;
+    long draft = 0;
+    for (int i = 0; i < 59; i++) {
+      OperationWithContext op = switch (i % 5) {
+        case 0, 1, 2 -> ops.increment("doc-long", global++, 1, global);
+        case 3 -> ops.action("doc-long", Scopes.LOCAL, local++, "NOTE", Json.object(), null);
+        default -> ops.action("doc-long", Scopes.LOCAL, "draft", draft++, "NOTE", Json.object(), null);
+      };
+      append(op);
+      expected.add("doc-long@" + (i + 2));
+    }
+    append(ops.create("doc-short", null));
+    expected.add("doc-short@61");
+    append(ops.increment("doc-long", global, 1, global + 1)); // 62: past the bound
+
+    for (int pageSize : new int[] {1, 2, 7, 13, 59, 60, 61, 100}) {
+      assertThat(readInDocumentOrder(61, pageSize)).as("page size %d", pageSize).containsExactlyElementsOf(expected);
+    }
+  }
+
+  /** Every page of a {@link DocumentOrderReader}, as document@ordinal. */
+  private List<String> readInDocumentOrder(long upTo, int pageSize) {
+    DocumentOrderReader reader = new DocumentOrderReader(store, upTo, pageSize);
+    List<String> seen = new ArrayList<>();
+    OperationWithContext last = null;
+    for (int pages = 0; pages < 1_000; pages++) {
+      List<OperationWithContext> page = reader.after(last);
+      if (page.isEmpty()) {
+        return seen;
+      }
+      assertThat(page).hasSizeLessThanOrEqualTo(pageSize);
+      page.forEach(op -> seen.add(op.documentId() + "@" + op.ordinal()));
+      last = page.get(page.size() - 1);
+    }
+    throw new AssertionError("no end after 1,000 pages");
   }
 
   @Test
