@@ -1,10 +1,13 @@
 package dev.quire.jdbc;
 
 import dev.quire.model.OperationWithContext;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * The store's operations up to an ordinal, page by page, by document and within a document by
@@ -88,64 +91,71 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
     return start;
   }
 
-  /** The operations of one document after an ordinal, merged from its streams. */
+  /**
+   * The operations of one document after an ordinal, merged from its streams: each stream's next
+   * (index, ordinal) pairs are buffered, a heap orders the streams by their next ordinal, and a
+   * stream is read again only when its buffer runs dry, so a document of many short streams (many
+   * branches) costs a query per stream, not per stream per page.
+   */
   private final class DocumentRest {
     private final String documentId;
     private final List<JdbcOperationStore.StreamStart> streams;
-    /** Per stream, the next index to read; -1 once the stream has nothing more up to the bound. */
-    private final long[] next;
+    private final int pairsPerRead;
+    /** Per stream, the next index to read pairs from; -1 once all its pairs up to the bound were read. */
+    private final long[] unread;
+    private final List<ArrayDeque<long[]>> buffered;
+    /** Streams with buffered pairs, the one with the lowest next ordinal first. */
+    private final PriorityQueue<Integer> byNextOrdinal;
 
     DocumentRest(String documentId, long afterOrdinal) {
       this.documentId = documentId;
       this.streams = store.streamsAfter(documentId, afterOrdinal, upTo);
-      this.next = new long[streams.size()];
-      for (int i = 0; i < next.length; i++) {
-        next[i] = streams.get(i).fromIndex();
+      this.pairsPerRead = Math.min(pageSize, 1_024);
+      this.unread = new long[streams.size()];
+      this.buffered = new ArrayList<>(streams.size());
+      this.byNextOrdinal = new PriorityQueue<>(Math.max(1, streams.size()),
+          Comparator.comparingLong(stream -> buffered.get(stream).peekFirst()[1]));
+      for (int i = 0; i < streams.size(); i++) {
+        unread[i] = streams.get(i).fromIndex();
+        buffered.add(new ArrayDeque<>());
+        refill(i);
       }
     }
 
     boolean isDone() {
-      for (long index : next) {
-        if (index >= 0) {
-          return false;
-        }
-      }
-      return true;
+      return byNextOrdinal.isEmpty();
     }
 
     /** Adds up to {@code limit} of the document's next operations to {@code page}, in ordinal order. */
     void next(List<OperationWithContext> page, int limit) {
-      // Which rows come next is decided from (index, ordinal) pairs alone; only those are then read whole.
-      List<long[]> candidates = new ArrayList<>();
-      List<List<long[]>> perStream = new ArrayList<>(streams.size());
-      for (int i = 0; i < streams.size(); i++) {
-        List<long[]> pairs = next[i] < 0 ? List.of()
-            : store.streamOrdinals(documentId, streams.get(i), next[i], upTo, limit);
-        perStream.add(pairs);
-        for (long[] pair : pairs) {
-          candidates.add(new long[] {pair[1], i, pair[0]});
+      // Which rows come next is decided from the pairs alone; then each stream's run of them is read whole.
+      Map<Integer, long[]> runs = new LinkedHashMap<>();
+      for (int taken = 0; taken < limit && !byNextOrdinal.isEmpty(); taken++) {
+        int stream = byNextOrdinal.poll();
+        long index = buffered.get(stream).pollFirst()[0];
+        runs.computeIfAbsent(stream, s -> new long[] {index, index})[1] = index;
+        if (buffered.get(stream).isEmpty()) {
+          refill(stream);
+        } else {
+          byNextOrdinal.add(stream);
         }
       }
-      candidates.sort(Comparator.comparingLong(candidate -> candidate[0]));
-      int taken = Math.min(limit, candidates.size());
-      long[] lastTaken = new long[streams.size()];
-      Arrays.fill(lastTaken, -1);
-      for (int k = 0; k < taken; k++) {
-        long[] candidate = candidates.get(k);
-        lastTaken[(int) candidate[1]] = candidate[2];
-      }
-      List<OperationWithContext> rows = new ArrayList<>(taken);
-      for (int i = 0; i < streams.size(); i++) {
-        if (lastTaken[i] >= 0) {
-          rows.addAll(store.streamRange(documentId, streams.get(i), next[i], lastTaken[i]));
-        }
-        List<long[]> pairs = perStream.get(i);
-        boolean readAll = pairs.size() < limit
-            && (pairs.isEmpty() || lastTaken[i] == pairs.get(pairs.size() - 1)[0]);
-        next[i] = readAll ? -1 : lastTaken[i] >= 0 ? lastTaken[i] + 1 : next[i];
-      }
+      List<OperationWithContext> rows = new ArrayList<>(limit);
+      runs.forEach((stream, run) -> rows.addAll(store.streamRange(documentId, streams.get(stream), run[0], run[1])));
       rows.sort(BY_ORDINAL);
       page.addAll(rows);
+    }
+
+    /** Reads the next pairs of a stream whose buffer is empty; queues it again if it has any. */
+    private void refill(int stream) {
+      if (unread[stream] >= 0) {
+        List<long[]> pairs = store.streamOrdinals(documentId, streams.get(stream), unread[stream], upTo, pairsPerRead);
+        buffered.get(stream).addAll(pairs);
+        unread[stream] = pairs.size() < pairsPerRead ? -1 : pairs.get(pairs.size() - 1)[0] + 1;
+      }
+      if (!buffered.get(stream).isEmpty()) {
+        byNextOrdinal.add(stream);
+      }
     }
   }
 }

@@ -98,6 +98,28 @@ class ReplayReadsTest {
     }
   }
 
+  @Test
+  void a_document_of_many_short_streams_comes_in_ordinal_order() {
+    // 40 branches of one to three operations each, written round robin; then another document.
+    List<String> expected = new ArrayList<>();
+    long ordinal = 0;
+    for (int round = 0; round < 3; round++) {
+      for (int branch = 0; branch < 40; branch++) {
+        if (round < 1 + branch % 3) {
+          append(ops.action("doc-many", Scopes.GLOBAL, "b" + branch, round, "NOTE", Json.object(), null));
+          expected.add("doc-many@" + ++ordinal);
+        }
+      }
+    }
+    append(ops.create("doc-next", null));
+    expected.add("doc-next@" + ++ordinal);
+
+    for (int pageSize : new int[] {1, 3, 7, 39, 80, 81, 200}) {
+      assertThat(readInDocumentOrder(ordinal, pageSize)).as("page size %d", pageSize)
+          .containsExactlyElementsOf(expected);
+    }
+  }
+
   /** Every page of a {@link DocumentOrderReader}, as document@ordinal. */
   private List<String> readInDocumentOrder(long upTo, int pageSize) {
     DocumentOrderReader reader = new DocumentOrderReader(store, upTo, pageSize);
