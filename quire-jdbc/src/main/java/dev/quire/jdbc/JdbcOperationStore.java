@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -212,20 +213,12 @@ public final class JdbcOperationStore implements OperationStore {
 
   @Override
   public List<OperationWithContext> getSinceOrdinal(long afterOrdinal, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be positive, got " + limit);
-    }
-    List<OperationWithContext> result = new ArrayList<>(Math.min(limit, 1024));
-    try (Connection c = dataSource.getConnection()) {
-      Statements.run(c, sql.sinceOrdinal, ps -> {
-        ps.setLong(1, afterOrdinal);
-        ps.setInt(2, limit);
-        return readAll(ps, result);
-      });
-    } catch (SQLException e) {
-      throw failure("read operations after ordinal " + afterOrdinal, e);
-    }
-    return result;
+    requirePositive(limit);
+    return query(sql.sinceOrdinal, ps -> {
+      ps.setLong(1, afterOrdinal);
+      ps.setInt(2, limit);
+      return rows(ps, OperationRows::read);
+    }, () -> "read operations after ordinal " + afterOrdinal);
   }
 
   /**
@@ -234,29 +227,21 @@ public final class JdbcOperationStore implements OperationStore {
    * database, not read and decoded: what a rebuild of a read model that needs few of them reads.
    */
   List<OperationWithContext> getSinceOrdinal(long afterOrdinal, long upToOrdinal, Set<String> actionTypes, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be positive, got " + limit);
-    }
+    requirePositive(limit);
     List<String> types = actionTypes == null ? List.of() : List.copyOf(actionTypes);
     if (actionTypes != null && types.isEmpty()) {
       return List.of();
     }
-    List<OperationWithContext> result = new ArrayList<>(Math.min(limit, 1024));
-    try (Connection c = dataSource.getConnection()) {
-      Statements.run(c, sql.sinceOrdinalUpTo(types.size()), ps -> {
-        int i = 1;
-        ps.setLong(i++, afterOrdinal);
-        ps.setLong(i++, upToOrdinal);
-        for (String type : types) {
-          ps.setString(i++, type);
-        }
-        ps.setInt(i, limit);
-        return readAll(ps, result);
-      });
-    } catch (SQLException e) {
-      throw failure("read operations after ordinal " + afterOrdinal, e);
-    }
-    return result;
+    return query(sql.sinceOrdinalUpTo(types.size()), ps -> {
+      int i = 1;
+      ps.setLong(i++, afterOrdinal);
+      ps.setLong(i++, upToOrdinal);
+      for (String type : types) {
+        ps.setString(i++, type);
+      }
+      ps.setInt(i, limit);
+      return rows(ps, OperationRows::read);
+    }, () -> "read operations after ordinal " + afterOrdinal);
   }
 
   /**
@@ -267,21 +252,13 @@ public final class JdbcOperationStore implements OperationStore {
    */
   List<OperationWithContext> documentsAfter(String afterDocumentId, long upToOrdinal, int limit) {
     Objects.requireNonNull(afterDocumentId, "afterDocumentId");
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be positive, got " + limit);
-    }
-    List<OperationWithContext> result = new ArrayList<>(Math.min(limit, 1024));
-    try (Connection c = dataSource.getConnection()) {
-      Statements.run(c, sql.inDocumentOrder, ps -> {
-        ps.setString(1, afterDocumentId);
-        ps.setLong(2, upToOrdinal);
-        ps.setInt(3, limit);
-        return readAll(ps, result);
-      });
-    } catch (SQLException e) {
-      throw failure("read operations in document order after " + afterDocumentId, e);
-    }
-    return result;
+    requirePositive(limit);
+    return query(sql.inDocumentOrder, ps -> {
+      ps.setString(1, afterDocumentId);
+      ps.setLong(2, upToOrdinal);
+      ps.setInt(3, limit);
+      return rows(ps, OperationRows::read);
+    }, () -> "read operations in document order after " + afterDocumentId);
   }
 
   /** A stream of a document and the first index it has in an ordinal range. */
@@ -289,23 +266,12 @@ public final class JdbcOperationStore implements OperationStore {
 
   /** The streams of {@code documentId} with operations in ({@code afterOrdinal}, {@code upToOrdinal}]. */
   List<StreamStart> streamsAfter(String documentId, long afterOrdinal, long upToOrdinal) {
-    List<StreamStart> streams = new ArrayList<>();
-    try (Connection c = dataSource.getConnection()) {
-      Statements.run(c, sql.streamsAfter, ps -> {
-        ps.setString(1, documentId);
-        ps.setLong(2, afterOrdinal);
-        ps.setLong(3, upToOrdinal);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            streams.add(new StreamStart(rs.getString(1), rs.getString(2), rs.getLong(3)));
-          }
-        }
-        return null;
-      });
-    } catch (SQLException e) {
-      throw failure("read the streams of document " + documentId + " after ordinal " + afterOrdinal, e);
-    }
-    return streams;
+    return query(sql.streamsAfter, ps -> {
+      ps.setString(1, documentId);
+      ps.setLong(2, afterOrdinal);
+      ps.setLong(3, upToOrdinal);
+      return rows(ps, rs -> new StreamStart(rs.getString(1), rs.getString(2), rs.getLong(3)));
+    }, () -> "read the streams of document " + documentId + " after ordinal " + afterOrdinal);
   }
 
   /**
@@ -314,53 +280,62 @@ public final class JdbcOperationStore implements OperationStore {
    * read from the unique index without decoding the operations.
    */
   List<long[]> streamOrdinals(String documentId, StreamStart stream, long fromIndex, long upToOrdinal, int limit) {
-    List<long[]> pairs = new ArrayList<>(Math.min(limit, 1024));
-    try (Connection c = dataSource.getConnection()) {
-      Statements.run(c, sql.streamOrdinals, ps -> {
-        ps.setString(1, documentId);
-        ps.setString(2, stream.scope());
-        ps.setString(3, stream.branch());
-        ps.setLong(4, fromIndex);
-        ps.setLong(5, upToOrdinal);
-        ps.setInt(6, limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            pairs.add(new long[] {rs.getLong(1), rs.getLong(2)});
-          }
-        }
-        return null;
-      });
-    } catch (SQLException e) {
-      throw failure("read the ordinals of " + documentId + "/" + stream.scope() + "/" + stream.branch(), e);
-    }
-    return pairs;
+    return query(sql.streamOrdinals, ps -> {
+      bindStream(ps, documentId, stream.scope(), stream.branch());
+      ps.setLong(4, fromIndex);
+      ps.setLong(5, upToOrdinal);
+      ps.setInt(6, limit);
+      return rows(ps, rs -> new long[] {rs.getLong(1), rs.getLong(2)});
+    }, () -> "read the ordinals of " + documentId + "/" + stream.scope() + "/" + stream.branch());
   }
 
   /** A stream's operations with indexes in [{@code fromIndex}, {@code toIndex}], in index order. */
   List<OperationWithContext> streamRange(String documentId, StreamStart stream, long fromIndex, long toIndex) {
-    List<OperationWithContext> result = new ArrayList<>((int) Math.min(toIndex - fromIndex + 1, 1024));
-    try (Connection c = dataSource.getConnection()) {
-      Statements.run(c, sql.selectRange, ps -> {
-        ps.setString(1, documentId);
-        ps.setString(2, stream.scope());
-        ps.setString(3, stream.branch());
-        ps.setLong(4, fromIndex);
-        ps.setLong(5, toIndex + 1);
-        return readAll(ps, result);
-      });
-    } catch (SQLException e) {
-      throw failure("read " + documentId + "/" + stream.scope() + "/" + stream.branch() + " from " + fromIndex, e);
-    }
-    return result;
+    return query(sql.selectRange, ps -> {
+      bindStream(ps, documentId, stream.scope(), stream.branch());
+      ps.setLong(4, fromIndex);
+      ps.setLong(5, toIndex + 1);
+      return rows(ps, OperationRows::read);
+    }, () -> "read " + documentId + "/" + stream.scope() + "/" + stream.branch() + " from " + fromIndex);
   }
 
-  private static Void readAll(PreparedStatement ps, List<OperationWithContext> into) throws SQLException {
+  /** Maps one row of a result set. */
+  @FunctionalInterface
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs one read on a pooled connection in auto-commit; a failure says what was being read. */
+  private <T> T query(String statement, Statements.Use<T> use, Supplier<String> what) {
+    try (Connection c = dataSource.getConnection()) {
+      return Statements.run(c, statement, use);
+    } catch (SQLException e) {
+      throw failure(what.get(), e);
+    }
+  }
+
+  private static <T> List<T> rows(PreparedStatement ps, RowReader<T> reader) throws SQLException {
+    List<T> rows = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        into.add(OperationRows.read(rs));
+        rows.add(reader.read(rs));
       }
     }
-    return null;
+    return rows;
+  }
+
+  /** Binds a stream's three key columns as parameters 1 to 3. */
+  private static void bindStream(PreparedStatement ps, String documentId, String scope, String branch)
+      throws SQLException {
+    ps.setString(1, documentId);
+    ps.setString(2, scope);
+    ps.setString(3, branch);
+  }
+
+  private static void requirePositive(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
   }
 
   @Override
@@ -658,9 +633,7 @@ public final class JdbcOperationStore implements OperationStore {
     int count = append.operations().size();
     Map<Long, OperationWithContext> found = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(sql.selectRange)) {
-      ps.setString(1, append.stream().documentId());
-      ps.setString(2, append.stream().scope());
-      ps.setString(3, append.stream().branch());
+      bindStream(ps, append.stream().documentId(), append.stream().scope(), append.stream().branch());
       ps.setLong(4, from);
       ps.setLong(5, from + count);
       try (ResultSet rs = ps.executeQuery()) {

@@ -489,14 +489,7 @@ final class ReadModelEngine implements AutoCloseable {
 
   /** Replays the whole store into the shadow tables in ordinal order; returns the last ordinal replayed. */
   private long replayByOrdinal() throws SQLException {
-    long after = 0;
-    PrefetchedPages pages = PrefetchedPages.byOrdinal(store, after, replayPage);
-    for (List<OperationWithContext> next = pages.next(); !next.isEmpty(); next = pages.next()) {
-      List<OperationWithContext> page = next;
-      inShadowTransaction(c -> applyShadow(c, page));
-      after = page.get(page.size() - 1).ordinal();
-    }
-    return after;
+    return replayPages(PrefetchedPages.byOrdinal(store, 0, replayPage), this::applyShadow);
   }
 
   /**
@@ -509,20 +502,30 @@ final class ReadModelEngine implements AutoCloseable {
     long upTo = operations.lastOrdinal();
     DocumentReplay byDocument = applier.documentReplay();
     if (byDocument != null) {
-      PrefetchedPages pages = PrefetchedPages.byDocument(operations, upTo, replayPage);
-      for (List<OperationWithContext> next = pages.next(); !next.isEmpty(); next = pages.next()) {
-        List<OperationWithContext> page = next;
-        inShadowTransaction(c -> byDocument.apply(c, page, Tables.SHADOW));
-      }
+      replayPages(PrefetchedPages.byDocument(operations, upTo, replayPage),
+          (c, page) -> byDocument.apply(c, page, Tables.SHADOW));
       inShadowTransaction(c -> byDocument.finish(c, Tables.SHADOW));
     } else {
-      PrefetchedPages pages = PrefetchedPages.byOrdinal(operations, upTo, applier.actionTypes(), replayPage);
-      for (List<OperationWithContext> next = pages.next(); !next.isEmpty(); next = pages.next()) {
-        List<OperationWithContext> page = next;
-        inShadowTransaction(c -> applier.apply(c, page, Tables.SHADOW));
-      }
+      replayPages(PrefetchedPages.byOrdinal(operations, upTo, applier.actionTypes(), replayPage),
+          (c, page) -> applier.apply(c, page, Tables.SHADOW));
     }
     return upTo;
+  }
+
+  @FunctionalInterface
+  private interface PageWork {
+    void apply(Connection c, List<OperationWithContext> page) throws SQLException;
+  }
+
+  /** Applies every page in a shadow transaction of its own; returns the last ordinal applied (0: none). */
+  private long replayPages(PrefetchedPages pages, PageWork work) throws SQLException {
+    long after = 0;
+    for (List<OperationWithContext> next = pages.next(); !next.isEmpty(); next = pages.next()) {
+      List<OperationWithContext> page = next;
+      inShadowTransaction(c -> work.apply(c, page));
+      after = page.get(page.size() - 1).ordinal();
+    }
+    return after;
   }
 
   @FunctionalInterface
@@ -739,10 +742,7 @@ final class ReadModelEngine implements AutoCloseable {
     /** Replaces the read model's stored progress with the shadow progress, and drops the shadow. */
     void replaceProgress(Connection c, String readModel) throws SQLException {
       String shadow = Tables.SHADOW.progress(readModel);
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + Tables.PROGRESS + " WHERE read_model = ?")) {
-        delete.setString(1, readModel);
-        delete.executeUpdate();
-      }
+      deleteProgress(c, readModel);
       try (PreparedStatement copy = c.prepareStatement("INSERT INTO " + Tables.PROGRESS
           + " (read_model, document_id, scope, branch, last_index)"
           + " SELECT read_model, document_id, scope, branch, last_index FROM " + shadow + " WHERE read_model = ?")) {
@@ -761,10 +761,7 @@ final class ReadModelEngine implements AutoCloseable {
      * wrote none worth keeping).
      */
     void progressFromStore(Connection c, String readModel, long upTo) throws SQLException {
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + Tables.PROGRESS + " WHERE read_model = ?")) {
-        delete.setString(1, readModel);
-        delete.executeUpdate();
-      }
+      deleteProgress(c, readModel);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Tables.PROGRESS
           + " (read_model, document_id, scope, branch, last_index)"
           + " SELECT ?, document_id, scope, branch, MAX(op_index) FROM quire_operations WHERE ordinal <= ?"
@@ -775,6 +772,13 @@ final class ReadModelEngine implements AutoCloseable {
       }
       try (Statement s = c.createStatement()) {
         s.execute("DROP TABLE " + Tables.SHADOW.progress(readModel));
+      }
+    }
+
+    private static void deleteProgress(Connection c, String readModel) throws SQLException {
+      try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + Tables.PROGRESS + " WHERE read_model = ?")) {
+        delete.setString(1, readModel);
+        delete.executeUpdate();
       }
     }
 
