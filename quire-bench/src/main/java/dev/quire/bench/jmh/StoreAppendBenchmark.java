@@ -1,6 +1,7 @@
 package dev.quire.bench.jmh;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.bench.load.TempFolders;
 import dev.quire.consistency.StreamKey;
 import dev.quire.jdbc.DatabaseConfig;
 import dev.quire.jdbc.Durability;
@@ -23,10 +24,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -153,16 +152,8 @@ public class StoreAppendBenchmark {
         store.close();
       } finally {
         if (tempFolder != null) {
-          deleteQuietly(tempFolder);
+          TempFolders.deleteQuietly(tempFolder);
         }
-      }
-    }
-
-    private static void deleteQuietly(Path folder) {
-      try (Stream<Path> paths = Files.walk(folder)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      } catch (IOException e) {
-        // A leftover temporary folder is harmless.
       }
     }
   }

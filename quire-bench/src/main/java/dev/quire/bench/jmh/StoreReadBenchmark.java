@@ -2,6 +2,7 @@ package dev.quire.bench.jmh;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.consistency.StreamKey;
+import dev.quire.bench.load.TempFolders;
 import dev.quire.jdbc.DatabaseConfig;
 import dev.quire.jdbc.Durability;
 import dev.quire.jdbc.JdbcOperationStore;
@@ -20,10 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -110,11 +109,7 @@ public class StoreReadBenchmark {
       try {
         store.close();
       } finally {
-        try (Stream<Path> paths = Files.walk(tempFolder)) {
-          paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-          // A leftover temporary folder is harmless.
-        }
+        TempFolders.deleteQuietly(tempFolder);
       }
     }
   }

@@ -23,11 +23,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * The storage of one benchmark run, opened from a {@link StorageSpec}: the operation store plus
@@ -188,7 +186,7 @@ final class BenchStorage implements AutoCloseable {
         database.close();
       }
       if (tempFolder != null) {
-        deleteQuietly(tempFolder);
+        TempFolders.deleteQuietly(tempFolder);
       }
     }
   }
@@ -205,11 +203,4 @@ final class BenchStorage implements AutoCloseable {
     }
   }
 
-  private static void deleteQuietly(Path folder) {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // A leftover temporary folder is harmless.
-    }
-  }
 }
