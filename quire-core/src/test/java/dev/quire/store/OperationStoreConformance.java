@@ -121,6 +121,25 @@ public abstract class OperationStoreConformance {
   }
 
   @Test
+  void identifiers_with_control_and_non_ascii_characters_read_back_unchanged() {
+    // Stores may pack text columns together for speed; a separator-like character must survive.
+    StreamKey odd = StreamKey.of("doc\u001fone\u00e9\uD83D\uDE00", Scopes.GLOBAL, "branch\u001fx");
+    Operation written = op(0).id("op\u001f0").hash("h\u001f").error("e\u001f\nrr").build();
+    Operation plain = op(0).build();
+
+    store.append(batch(append(odd, written), append(stream("plain"), plain)));
+
+    List<Operation> byStream = store.getSince(odd, -1, OperationFilter.NONE, PageRequest.first(10)).items();
+    assertThat(byStream).hasSize(1);
+    assertSameOperation(byStream.get(0), written);
+    List<OperationWithContext> byOrdinal = store.getSinceOrdinal(0, 10);
+    assertThat(byOrdinal).extracting(OperationWithContext::key).containsExactly(odd, stream("plain"));
+    assertThat(byOrdinal).extracting(OperationWithContext::documentType).containsOnly(DOCUMENT_TYPE);
+    assertSameOperation(byOrdinal.get(0).operation(), written);
+    assertSameOperation(byOrdinal.get(1).operation(), plain);
+  }
+
+  @Test
   void ordinals_increase_across_streams_in_append_order() {
     store.append(batch(append(stream("a"), operation(0))));
     store.append(batch(append(stream("b"), operation(0))));

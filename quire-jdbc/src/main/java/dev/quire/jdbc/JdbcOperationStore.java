@@ -198,7 +198,7 @@ public final class JdbcOperationStore implements OperationStore {
       ps.setInt(i, p.limit() + 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          items.add(OperationRows.read(rs).operation());
+          items.add(sql.rows.read(rs).operation());
         }
       }
     } catch (SQLException e) {
@@ -217,7 +217,7 @@ public final class JdbcOperationStore implements OperationStore {
     return query(sql.sinceOrdinal, ps -> {
       ps.setLong(1, afterOrdinal);
       ps.setInt(2, limit);
-      return rows(ps, OperationRows::read);
+      return rows(ps, sql.rows::read);
     }, () -> "read operations after ordinal " + afterOrdinal);
   }
 
@@ -240,7 +240,7 @@ public final class JdbcOperationStore implements OperationStore {
         ps.setString(i++, type);
       }
       ps.setInt(i, limit);
-      return rows(ps, OperationRows::read);
+      return rows(ps, sql.rows::read);
     }, () -> "read operations after ordinal " + afterOrdinal);
   }
 
@@ -257,7 +257,7 @@ public final class JdbcOperationStore implements OperationStore {
       ps.setString(1, afterDocumentId);
       ps.setLong(2, upToOrdinal);
       ps.setInt(3, limit);
-      return rows(ps, OperationRows::read);
+      return rows(ps, sql.rows::read);
     }, () -> "read operations in document order after " + afterDocumentId);
   }
 
@@ -295,7 +295,7 @@ public final class JdbcOperationStore implements OperationStore {
       bindStream(ps, documentId, stream.scope(), stream.branch());
       ps.setLong(4, fromIndex);
       ps.setLong(5, toIndex + 1);
-      return rows(ps, OperationRows::read);
+      return rows(ps, sql.rows::read);
     }, () -> "read " + documentId + "/" + stream.scope() + "/" + stream.branch() + " from " + fromIndex);
   }
 
@@ -638,7 +638,7 @@ public final class JdbcOperationStore implements OperationStore {
       ps.setLong(5, from + count);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          OperationWithContext row = OperationRows.read(rs);
+          OperationWithContext row = sql.rows.read(rs);
           found.put(row.operation().index(), row);
         }
       }

@@ -23,12 +23,12 @@ final class OperationSql {
 
   final String insert;
 
-  final String selectRange =
-      "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE
-          + " WHERE document_id = ? AND scope = ? AND branch = ? AND op_index >= ? AND op_index < ? ORDER BY op_index";
+  /** How every operation read here selects its columns and reads them back. */
+  final OperationRows.Format rows;
 
-  final String sinceOrdinal =
-      "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE + " WHERE ordinal > ? ORDER BY ordinal LIMIT ?";
+  final String selectRange;
+
+  final String sinceOrdinal;
 
   /**
    * A replay in document order: operations up to an ordinal, by (document_id, ordinal), from the
@@ -69,9 +69,14 @@ final class OperationSql {
 
   final String documentType = "SELECT document_type FROM " + TABLE + " WHERE document_id = ? LIMIT 1";
 
-  private OperationSql(String lockAppends, String actionParameter, String ordinalFilter) {
+  private OperationSql(
+      OperationRows.Format rows, String lockAppends, String actionParameter, String ordinalFilter) {
+    this.rows = rows;
     this.lockAppends = lockAppends;
-    this.inDocumentOrder = "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE
+    this.selectRange = "SELECT " + rows.columns + " FROM " + TABLE
+        + " WHERE document_id = ? AND scope = ? AND branch = ? AND op_index >= ? AND op_index < ? ORDER BY op_index";
+    this.sinceOrdinal = "SELECT " + rows.columns + " FROM " + TABLE + " WHERE ordinal > ? ORDER BY ordinal LIMIT ?";
+    this.inDocumentOrder = "SELECT " + rows.columns + " FROM " + TABLE
         + " WHERE document_id > ? AND " + ordinalFilter + " <= ? ORDER BY document_id, ordinal LIMIT ?";
     this.streamsAfter = "SELECT scope, branch, MIN(op_index) FROM " + TABLE + " WHERE document_id = ? AND "
         + ordinalFilter + " > ? AND " + ordinalFilter + " <= ? GROUP BY scope, branch";
@@ -87,9 +92,9 @@ final class OperationSql {
     return switch (dialect) {
       // "+ordinal": the bound covers nearly every row, and must not tempt SQLite into scanning by
       // ordinal and sorting the whole table instead of walking the document_id index.
-      case SQLITE -> new OperationSql(null, "?", "+ordinal");
+      case SQLITE -> new OperationSql(OperationRows.Format.PACKED, null, "?", "+ordinal");
       case POSTGRESQL ->
-          new OperationSql(
+          new OperationSql(OperationRows.Format.SEPARATE,
               "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '." + TABLE + "', 0))",
               "CAST(? AS json)", "ordinal");
     };
@@ -122,7 +127,7 @@ final class OperationSql {
   String since(int actionTypeCount, boolean from, boolean to) {
     StringBuilder sql =
         new StringBuilder("SELECT ")
-            .append(OperationRows.COLUMNS)
+            .append(rows.columns)
             .append(" FROM ")
             .append(TABLE)
             .append(" WHERE document_id = ? AND scope = ? AND branch = ? AND op_index > ?");
@@ -140,7 +145,7 @@ final class OperationSql {
 
   /** Operations in an ordinal range, of {@code actionTypeCount} types (0: all); ends with the limit parameter. */
   String sinceOrdinalUpTo(int actionTypeCount) {
-    return "SELECT " + OperationRows.COLUMNS + " FROM " + TABLE + " WHERE ordinal > ? AND ordinal <= ?"
+    return "SELECT " + rows.columns + " FROM " + TABLE + " WHERE ordinal > ? AND ordinal <= ?"
         + (actionTypeCount == 0 ? "" : " AND action_type IN (" + placeholders(actionTypeCount) + ")")
         + " ORDER BY ordinal LIMIT ?";
   }

@@ -92,4 +92,18 @@ class OperationRowsTest {
     assertThatThrownBy(() -> OperationRows.action("{\"id\": ")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not valid JSON");
   }
+
+  @Test
+  void unpack_splitsTheSevenPackedFields() {
+    assertThat(OperationRows.unpack("op\u001fdoc\u001ftype\u001fglobal\u001fmain\u001fts\u001fhash"))
+        .containsExactly("op", "doc", "type", "global", "main", "ts", "hash");
+    assertThat(OperationRows.unpack("\u001f\u001f\u001f\u001f\u001f\u001f")).containsExactly("", "", "", "", "", "", "");
+  }
+
+  @Test
+  void unpack_refusesFieldsThatHoldTheSeparator() {
+    // Eight values where seven fields belong: which one holds the separator is unknowable, so the row is read again.
+    assertThat(OperationRows.unpack("op\u001fdoc\u001ftype\u001fglobal\u001fmain\u001fts\u001fha\u001fsh")).isNull();
+    assertThatThrownBy(() -> OperationRows.unpack("op\u001fdoc")).isInstanceOf(IllegalStateException.class);
+  }
 }
