@@ -60,18 +60,16 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
     int wanted = pageSize - page.size();
     if (wanted > 0) {
       List<OperationWithContext> documents = store.documentsAfter(afterDocument, upTo, wanted);
-      if (documents.size() < wanted) {
-        page.addAll(documents);
-      } else {
-        // The limit may have cut the last document short. Leave it to the next page, read whole
-        // again (a few rows); unless it fills the page alone: then continue it stream by stream.
-        int tail = startOfLastDocument(documents);
-        if (tail > 0) {
-          page.addAll(documents.subList(0, tail));
-        } else {
-          page.addAll(documents);
-          OperationWithContext cut = documents.get(documents.size() - 1);
-          rest = new DocumentRest(cut.documentId(), cut.ordinal());
+      // The limit may have cut the last document short: leave it to the next page, read whole
+      // again (a few rows); unless it fills the page alone: then continue it stream by stream.
+      int whole = documents.size() < wanted ? documents.size() : startOfLastDocument(documents);
+      page.addAll(inOrdinalOrder(documents.subList(0, whole)));
+      if (whole == 0 && !documents.isEmpty()) {
+        // Its rows came in index order, not ordinal order: the streams take it from its start.
+        rest = new DocumentRest(documents.get(0).documentId(), 0);
+        rest.next(page, wanted);
+        if (rest.isDone()) {
+          rest = null;
         }
       }
     }
@@ -79,6 +77,25 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
       afterDocument = page.get(page.size() - 1).documentId();
     }
     return page;
+  }
+
+  /**
+   * Sorts each document's rows by ordinal, in place. The database gives them in its unique index's
+   * order (stream, then index), which it reads without a sort; within a stream that is already
+   * ordinal order, so a document's rows are a few sorted runs to merge.
+   */
+  private static List<OperationWithContext> inOrdinalOrder(List<OperationWithContext> rows) {
+    for (int start = 0, end; start < rows.size(); start = end) {
+      String document = rows.get(start).documentId();
+      end = start + 1;
+      while (end < rows.size() && rows.get(end).documentId().equals(document)) {
+        end++;
+      }
+      if (end - start > 1) {
+        rows.subList(start, end).sort(BY_ORDINAL);
+      }
+    }
+    return rows;
   }
 
   /** Where the rows of the last document of {@code rows} (grouped by document) begin. */

@@ -247,8 +247,8 @@ public final class JdbcOperationStore implements OperationStore {
   /**
    * Up to {@code limit} operations with ordinals up to {@code upToOrdinal} of the documents after
    * {@code afterDocumentId} ({@code ""}: from the first), ordered by document id and, within a
-   * document, by ordinal; the order of documents is the database's. The last document may be cut
-   * off by the limit: {@link DocumentOrderReader} continues it stream by stream.
+   * document, by stream and index; the order of documents is the database's. The last document may
+   * be cut off by the limit: {@link DocumentOrderReader} continues it stream by stream.
    */
   List<OperationWithContext> documentsAfter(String afterDocumentId, long upToOrdinal, int limit) {
     Objects.requireNonNull(afterDocumentId, "afterDocumentId");
