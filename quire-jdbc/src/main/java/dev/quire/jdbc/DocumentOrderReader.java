@@ -1,6 +1,5 @@
 package dev.quire.jdbc;
 
-import dev.quire.model.OperationWithContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,10 +23,10 @@ import java.util.PriorityQueue;
  * <p>Not thread-safe, and stateful: pages must be asked for one after another, as
  * {@link PrefetchedPages} does.
  */
-final class DocumentOrderReader implements PrefetchedPages.Reader {
+final class DocumentOrderReader implements PrefetchedPages.Reader<StoredOperation> {
 
-  private static final Comparator<OperationWithContext> BY_ORDINAL =
-      Comparator.comparingLong(OperationWithContext::ordinal);
+  private static final Comparator<StoredOperation> BY_ORDINAL =
+      Comparator.comparingLong(StoredOperation::ordinal);
 
   private final JdbcOperationStore store;
   private final long upTo;
@@ -48,8 +47,8 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
 
   /** The next page; {@code last} is ignored (the reader keeps its own place). Empty at the end. */
   @Override
-  public List<OperationWithContext> after(OperationWithContext last) {
-    List<OperationWithContext> page = new ArrayList<>(Math.min(pageSize, 1024));
+  public List<StoredOperation> after(StoredOperation last) {
+    List<StoredOperation> page = new ArrayList<>(Math.min(pageSize, 1024));
     if (rest != null) {
       rest.next(page, pageSize);
       if (!rest.isDone()) {
@@ -59,7 +58,7 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
     }
     int wanted = pageSize - page.size();
     if (wanted > 0) {
-      List<OperationWithContext> documents = store.documentsAfter(afterDocument, upTo, wanted);
+      List<StoredOperation> documents = store.documentsAfter(afterDocument, upTo, wanted);
       // The limit may have cut the last document short: leave it to the next page, read whole
       // again (a few rows); unless it fills the page alone: then continue it stream by stream.
       int whole = documents.size() < wanted ? documents.size() : startOfLastDocument(documents);
@@ -84,7 +83,7 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
    * order (stream, then index), which it reads without a sort; within a stream that is already
    * ordinal order, so a document's rows are a few sorted runs to merge.
    */
-  private static List<OperationWithContext> inOrdinalOrder(List<OperationWithContext> rows) {
+  private static List<StoredOperation> inOrdinalOrder(List<StoredOperation> rows) {
     for (int start = 0, end; start < rows.size(); start = end) {
       String document = rows.get(start).documentId();
       end = start + 1;
@@ -99,7 +98,7 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
   }
 
   /** Where the rows of the last document of {@code rows} (grouped by document) begin. */
-  private static int startOfLastDocument(List<OperationWithContext> rows) {
+  private static int startOfLastDocument(List<StoredOperation> rows) {
     String last = rows.get(rows.size() - 1).documentId();
     int start = rows.size() - 1;
     while (start > 0 && rows.get(start - 1).documentId().equals(last)) {
@@ -144,7 +143,7 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
     }
 
     /** Adds up to {@code limit} of the document's next operations to {@code page}, in ordinal order. */
-    void next(List<OperationWithContext> page, int limit) {
+    void next(List<StoredOperation> page, int limit) {
       // Which rows come next is decided from the pairs alone; then each stream's run of them is read whole.
       Map<Integer, long[]> runs = new LinkedHashMap<>();
       for (int taken = 0; taken < limit && !byNextOrdinal.isEmpty(); taken++) {
@@ -157,7 +156,7 @@ final class DocumentOrderReader implements PrefetchedPages.Reader {
           byNextOrdinal.add(stream);
         }
       }
-      List<OperationWithContext> rows = new ArrayList<>(limit);
+      List<StoredOperation> rows = new ArrayList<>(limit);
       runs.forEach((stream, run) -> rows.addAll(store.streamRange(documentId, streams.get(stream), run[0], run[1])));
       rows.sort(BY_ORDINAL);
       page.addAll(rows);

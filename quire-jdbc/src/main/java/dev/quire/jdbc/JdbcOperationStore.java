@@ -224,9 +224,9 @@ public final class JdbcOperationStore implements OperationStore {
   /**
    * Up to {@code limit} operations after {@code afterOrdinal} and up to {@code upToOrdinal}, in
    * ordinal order, of the given action types only (null: all). The others are skipped by the
-   * database, not read and decoded: what a rebuild of a read model that needs few of them reads.
+   * database, not read: what a rebuild of a read model that needs few of them reads. Undecoded.
    */
-  List<OperationWithContext> getSinceOrdinal(long afterOrdinal, long upToOrdinal, Set<String> actionTypes, int limit) {
+  List<StoredOperation> getSinceOrdinal(long afterOrdinal, long upToOrdinal, Set<String> actionTypes, int limit) {
     requirePositive(limit);
     List<String> types = actionTypes == null ? List.of() : List.copyOf(actionTypes);
     if (actionTypes != null && types.isEmpty()) {
@@ -240,7 +240,7 @@ public final class JdbcOperationStore implements OperationStore {
         ps.setString(i++, type);
       }
       ps.setInt(i, limit);
-      return rows(ps, sql.rows::read);
+      return rows(ps, sql.rows::readStored);
     }, () -> "read operations after ordinal " + afterOrdinal);
   }
 
@@ -250,14 +250,14 @@ public final class JdbcOperationStore implements OperationStore {
    * document, by stream and index; the order of documents is the database's. The last document may
    * be cut off by the limit: {@link DocumentOrderReader} continues it stream by stream.
    */
-  List<OperationWithContext> documentsAfter(String afterDocumentId, long upToOrdinal, int limit) {
+  List<StoredOperation> documentsAfter(String afterDocumentId, long upToOrdinal, int limit) {
     Objects.requireNonNull(afterDocumentId, "afterDocumentId");
     requirePositive(limit);
     return query(sql.inDocumentOrder, ps -> {
       ps.setString(1, afterDocumentId);
       ps.setLong(2, upToOrdinal);
       ps.setInt(3, limit);
-      return rows(ps, sql.rows::read);
+      return rows(ps, sql.rows::readStored);
     }, () -> "read operations in document order after " + afterDocumentId);
   }
 
@@ -290,12 +290,12 @@ public final class JdbcOperationStore implements OperationStore {
   }
 
   /** A stream's operations with indexes in [{@code fromIndex}, {@code toIndex}], in index order. */
-  List<OperationWithContext> streamRange(String documentId, StreamStart stream, long fromIndex, long toIndex) {
+  List<StoredOperation> streamRange(String documentId, StreamStart stream, long fromIndex, long toIndex) {
     return query(sql.selectRange, ps -> {
       bindStream(ps, documentId, stream.scope(), stream.branch());
       ps.setLong(4, fromIndex);
       ps.setLong(5, toIndex + 1);
-      return rows(ps, sql.rows::read);
+      return rows(ps, sql.rows::readStored);
     }, () -> "read " + documentId + "/" + stream.scope() + "/" + stream.branch() + " from " + fromIndex);
   }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.model.Action;
 import dev.quire.model.Json;
-import dev.quire.model.Operation;
 import dev.quire.model.OperationWithContext;
 import java.io.IOException;
 import java.sql.Connection;
@@ -57,6 +56,11 @@ final class OperationRows {
 
     /** Reads one row selected with {@link #columns}. */
     OperationWithContext read(ResultSet rs) throws SQLException {
+      return readStored(rs).decode();
+    }
+
+    /** Reads one row selected with {@link #columns}, leaving its timestamp and action undecoded. */
+    StoredOperation readStored(ResultSet rs) throws SQLException {
       return this == PACKED ? readPacked(rs) : readColumns(rs);
     }
   }
@@ -180,14 +184,13 @@ final class OperationRows {
     }
   }
 
-  private static OperationWithContext readPacked(ResultSet rs) throws SQLException {
+  private static StoredOperation readPacked(ResultSet rs) throws SQLException {
     String[] fields = unpack(rs.getString(4));
     if (fields == null) {
       return readAgain(rs, rs.getLong(1));
     }
-    Operation operation = new Operation(fields[0], rs.getLong(2), rs.getInt(3), parseTimestamp(fields[5]), fields[6],
-        action(rs.getString(5)), rs.getString(6));
-    return new OperationWithContext(operation, fields[1], fields[2], fields[3], fields[4], rs.getLong(1), null);
+    return new StoredOperation(rs.getLong(1), rs.getLong(2), rs.getInt(3), fields[0], fields[1], fields[2], fields[3],
+        fields[4], fields[5], fields[6], rs.getString(5), rs.getString(6));
   }
 
   /** The packed fields, or null when there are more separators than fields (a field holds one). */
@@ -210,7 +213,7 @@ final class OperationRows {
   }
 
   /** The operation at {@code ordinal}, read on the packed row's connection (so from the same snapshot). */
-  private static OperationWithContext readAgain(ResultSet packedRow, long ordinal) throws SQLException {
+  private static StoredOperation readAgain(ResultSet packedRow, long ordinal) throws SQLException {
     Connection c = packedRow.getStatement().getConnection();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM quire_operations WHERE ordinal = ?")) {
       ps.setLong(1, ordinal);
@@ -224,24 +227,10 @@ final class OperationRows {
   }
 
   /** Reads one row selected with {@link #COLUMNS}. */
-  private static OperationWithContext readColumns(ResultSet rs) throws SQLException {
+  private static StoredOperation readColumns(ResultSet rs) throws SQLException {
     // By position (the order of COLUMNS): a lookup by name per column cost as much as the read.
-    Operation operation =
-        new Operation(
-            rs.getString(2),
-            rs.getLong(7),
-            rs.getInt(8),
-            parseTimestamp(rs.getString(9)),
-            rs.getString(10),
-            action(rs.getString(11)),
-            rs.getString(12));
-    return new OperationWithContext(
-        operation,
-        rs.getString(3),
-        rs.getString(4),
-        rs.getString(5),
-        rs.getString(6),
-        rs.getLong(1),
-        null);
+    return new StoredOperation(rs.getLong(1), rs.getLong(7), rs.getInt(8), rs.getString(2), rs.getString(3),
+        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(9), rs.getString(10), rs.getString(11),
+        rs.getString(12));
   }
 }

@@ -2,66 +2,93 @@ package dev.quire.jdbc;
 
 import dev.quire.model.OperationWithContext;
 import dev.quire.store.OperationStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
- * The store's operations page by page, read one page ahead of the caller: while a replay applies
- * page n, page n + 1 is being read and decoded on another thread, so on a two-core machine reading
- * and applying overlap instead of taking turns.
+ * The store's operations page by page, as a three-stage pipeline: while a replay applies page n,
+ * page n + 1 is being decoded and page n + 2 read, each on a virtual thread of its own. Reading
+ * (the database's steps and the driver's fetches) and decoding (the action's JSON) each took about
+ * as long as applying, so on a two-core machine the three overlap instead of two of them taking
+ * turns on one thread.
  *
- * <p>Not thread-safe: one replay owns it. An abandoned instance leaves at most one read running,
- * which finishes on its own.
+ * <p>Not thread-safe: one replay owns it. An abandoned instance leaves at most one read and one
+ * decode running, which finish on their own.
+ *
+ * @param <T> a row as the reader returns it
  */
-final class PrefetchedPages {
+final class PrefetchedPages<T> {
 
   /** Reads the page after {@code last} (null: the first page); an empty page ends the replay. */
   @FunctionalInterface
-  interface Reader {
-    List<OperationWithContext> after(OperationWithContext last);
+  interface Reader<T> {
+    List<T> after(T last);
   }
 
-  private final Reader reader;
-  private CompletableFuture<List<OperationWithContext>> next;
+  private static final Executor VIRTUAL = task -> Thread.ofVirtual().name("quire-jdbc-prefetch").start(task);
 
-  private PrefetchedPages(Reader reader) {
+  private final Reader<T> reader;
+  private final Function<List<T>, List<OperationWithContext>> decode;
+  /** The page after the one being decoded: being read, or read. */
+  private CompletableFuture<List<T>> read;
+  /** The page next() returns next: being decoded, or decoded. */
+  private CompletableFuture<List<OperationWithContext>> decoded;
+
+  PrefetchedPages(Reader<T> reader, Function<List<T>, List<OperationWithContext>> decode) {
     this.reader = reader;
-    this.next = read(null);
+    this.decode = decode;
+    CompletableFuture<List<T>> first = read(CompletableFuture.completedFuture(null));
+    this.decoded = first.thenApplyAsync(decode, VIRTUAL);
+    this.read = readAfter(first);
   }
 
-  /** Operations after ordinal {@code after}, in ordinal order. */
-  static PrefetchedPages byOrdinal(OperationStore store, long after, int pageSize) {
-    return new PrefetchedPages(last -> store.getSinceOrdinal(last == null ? after : last.ordinal(), pageSize));
+  /** Operations after ordinal {@code after}, in ordinal order (from any store: they come decoded). */
+  static PrefetchedPages<OperationWithContext> byOrdinal(OperationStore store, long after, int pageSize) {
+    return new PrefetchedPages<>(last -> store.getSinceOrdinal(last == null ? after : last.ordinal(), pageSize),
+        page -> page);
   }
 
   /** Operations after ordinal 0 up to {@code upTo} of the given action types (null: all), in ordinal order. */
-  static PrefetchedPages byOrdinal(JdbcOperationStore store, long upTo, Set<String> actionTypes, int pageSize) {
-    return new PrefetchedPages(last -> store.getSinceOrdinal(last == null ? 0 : last.ordinal(), upTo, actionTypes,
-        pageSize));
+  static PrefetchedPages<StoredOperation> byOrdinal(JdbcOperationStore store, long upTo, Set<String> actionTypes,
+      int pageSize) {
+    return new PrefetchedPages<>(last -> store.getSinceOrdinal(last == null ? 0 : last.ordinal(), upTo, actionTypes,
+        pageSize), PrefetchedPages::decodeAll);
   }
 
   /** Operations up to ordinal {@code upTo}, by document and then ordinal. */
-  static PrefetchedPages byDocument(JdbcOperationStore store, long upTo, int pageSize) {
-    return new PrefetchedPages(new DocumentOrderReader(store, upTo, pageSize));
+  static PrefetchedPages<StoredOperation> byDocument(JdbcOperationStore store, long upTo, int pageSize) {
+    return new PrefetchedPages<>(new DocumentOrderReader(store, upTo, pageSize), PrefetchedPages::decodeAll);
   }
 
   /** The next page; empty once the store has nothing after the previous one. */
   List<OperationWithContext> next() {
-    List<OperationWithContext> page = ReadModelEngine.join(next);
-    next = page.isEmpty() ? CompletableFuture.completedFuture(List.of()) : read(page.get(page.size() - 1));
+    List<OperationWithContext> page = ReadModelEngine.join(decoded);
+    CompletableFuture<List<T>> following = read;
+    decoded = following.thenApplyAsync(decode, VIRTUAL);
+    read = readAfter(following);
     return page;
   }
 
-  private CompletableFuture<List<OperationWithContext>> read(OperationWithContext last) {
-    CompletableFuture<List<OperationWithContext>> page = new CompletableFuture<>();
-    Thread.ofVirtual().name("quire-jdbc-prefetch").start(() -> {
-      try {
-        page.complete(reader.after(last));
-      } catch (Throwable t) {
-        page.completeExceptionally(t);
-      }
-    });
-    return page;
+  /** The page after {@code page} once it is read (nothing more after an empty one). */
+  private CompletableFuture<List<T>> readAfter(CompletableFuture<List<T>> page) {
+    return page.thenCompose(rows -> rows.isEmpty()
+        ? CompletableFuture.completedFuture(List.of())
+        : read(CompletableFuture.completedFuture(rows.get(rows.size() - 1))));
+  }
+
+  private CompletableFuture<List<T>> read(CompletableFuture<T> last) {
+    return last.thenApplyAsync(reader::after, VIRTUAL);
+  }
+
+  static List<OperationWithContext> decodeAll(List<StoredOperation> rows) {
+    List<OperationWithContext> operations = new ArrayList<>(rows.size());
+    for (StoredOperation row : rows) {
+      operations.add(row.decode());
+    }
+    return operations;
   }
 }

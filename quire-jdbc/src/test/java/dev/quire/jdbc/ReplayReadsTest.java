@@ -124,9 +124,9 @@ class ReplayReadsTest {
   private List<String> readInDocumentOrder(long upTo, int pageSize) {
     DocumentOrderReader reader = new DocumentOrderReader(store, upTo, pageSize);
     List<String> seen = new ArrayList<>();
-    OperationWithContext last = null;
+    StoredOperation last = null;
     for (int pages = 0; pages < 1_000; pages++) {
-      List<OperationWithContext> page = reader.after(last);
+      List<StoredOperation> page = reader.after(last);
       if (page.isEmpty()) {
         return seen;
       }
@@ -147,9 +147,9 @@ class ReplayReadsTest {
     append(ops.addRelationship("doc-1", "doc-4", "child", 3));        // 6, past the bound
 
     Set<String> types = Set.of(SystemActions.ADD_RELATIONSHIP);
-    assertThat(store.getSinceOrdinal(0, 5, types, 10)).extracting(OperationWithContext::ordinal).containsExactly(3L, 5L);
-    assertThat(store.getSinceOrdinal(3, 5, types, 10)).extracting(OperationWithContext::ordinal).containsExactly(5L);
-    assertThat(store.getSinceOrdinal(0, 5, types, 1)).extracting(OperationWithContext::ordinal).containsExactly(3L);
+    assertThat(store.getSinceOrdinal(0, 5, types, 10)).extracting(StoredOperation::ordinal).containsExactly(3L, 5L);
+    assertThat(store.getSinceOrdinal(3, 5, types, 10)).extracting(StoredOperation::ordinal).containsExactly(5L);
+    assertThat(store.getSinceOrdinal(0, 5, types, 1)).extracting(StoredOperation::ordinal).containsExactly(3L);
     assertThat(store.getSinceOrdinal(0, 5, null, 10)).hasSize(5);
     assertThat(store.getSinceOrdinal(0, 5, Set.of(), 10)).isEmpty();
   }
