@@ -32,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -772,10 +774,32 @@ final class ReadModelEngine implements AutoCloseable {
           }
         }
         for (String statement : ddl) {
-          // Table and index names start with the table's name; renaming every occurrence keeps them unique.
-          s.execute(statement.replace(table, shadow));
+          s.execute(shadowDdl(statement, table, shadow));
         }
       }
+    }
+
+    private static final Pattern INDEX_DDL = Pattern.compile("(?is)(CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+)(\\S+)(\\s+ON\\s+.*)");
+
+    /**
+     * {@code table}'s DDL statement for {@code shadow}. The table is renamed throughout. An index
+     * keeps the name it has when the swap renames its table, so the shadow's indexes alternate
+     * between the migration's name and the shadow's ({@code quire_documents_type},
+     * {@code quire_documents_rebuild_type}); renaming the live name again each rebuild made them
+     * grow by a suffix per rebuild.
+     */
+    static String shadowDdl(String statement, String table, String shadow) {
+      Matcher index = INDEX_DDL.matcher(statement);
+      if (!index.matches()) {
+        return statement.replace(table, shadow);
+      }
+      String name = index.group(2);
+      String plain = name;
+      for (String shorter = plain.replace(shadow, table); !shorter.equals(plain); shorter = plain.replace(shadow, table)) {
+        plain = shorter;
+      }
+      String shadowName = name.equals(plain) ? plain.replace(table, shadow) : plain;
+      return index.group(1) + shadowName + index.group(3).replace(table, shadow);
     }
 
     /** Replaces {@code table} by {@code shadow}. */

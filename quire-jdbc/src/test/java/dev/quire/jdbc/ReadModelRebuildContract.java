@@ -18,6 +18,7 @@ import dev.quire.view.DocumentView;
 import dev.quire.view.ViewFilter;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,9 @@ abstract class ReadModelRebuildContract {
   private static final long WAIT_SECONDS = 30;
 
   protected abstract QuireDatabase openDatabase();
+
+  /** The names of the indexes on {@code table}, sorted. */
+  protected abstract List<String> indexNames(Connection c, String table) throws Exception;
 
   private final Resources resources = new Resources();
   private final OperationFixtures ops = new OperationFixtures();
@@ -236,6 +240,29 @@ abstract class ReadModelRebuildContract {
     assertThat(view.tracker().getLatest(late.key())).hasValue(1L);
     assertThat(view.tracker().getLatest(other.key())).hasValue(0L);
     assertThat(storedProgress(DocumentView.NAME, "doc-1", late.key().scope())).isEqualTo(1);
+  }
+
+  @Test
+  void rebuild_after_rebuild_keeps_the_tables_indexes_and_their_names_bounded() throws Exception {
+    writeDocumentWithAChildAndCountTen();
+    Map<String, List<List<String>>> names = new LinkedHashMap<>();
+    for (int i = 0; i < 4; i++) {
+      view.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
+      indexer.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
+      try (Connection c = database.dataSource().getConnection()) {
+        for (String table : List.of("quire_documents", "quire_snapshots", "quire_relationships")) {
+          names.computeIfAbsent(table, t -> new ArrayList<>()).add(indexNames(c, table));
+        }
+      }
+    }
+
+    // Each rebuild's indexes are named afresh; the names may alternate, but neither grow nor multiply.
+    names.forEach((table, perRebuild) -> {
+      assertThat(perRebuild.get(2)).as(table).isEqualTo(perRebuild.get(0));
+      assertThat(perRebuild.get(3)).as(table).isEqualTo(perRebuild.get(1));
+      assertThat(perRebuild.get(1)).as(table).hasSameSizeAs(perRebuild.get(0));
+    });
+    assertThat(count("doc-1")).isEqualTo(10);
   }
 
   private long storedProgress(String readModel, String documentId, String scope) throws Exception {
