@@ -170,6 +170,7 @@ final class ReadModelEngine implements AutoCloseable {
   private volatile long freshRebuildMinimum = FRESH_REBUILD_MINIMUM;
   private volatile int replayPage = REPLAY_PAGE;
   private volatile Runnable beforeSwap = () -> {};
+  private volatile int reachedLimit = Reached.LIMIT;
   private final TreeSet<Long> above = new TreeSet<>();
 
   ReadModelEngine(
@@ -233,6 +234,11 @@ final class ReadModelEngine implements AutoCloseable {
   /** Test seam: how many stored operations make a start with nothing indexed a rebuild. */
   void freshRebuildMinimum(long operations) {
     this.freshRebuildMinimum = operations;
+  }
+
+  /** Test seam: how many stream coordinates a replay in document order keeps for the tracker. */
+  void reachedLimit(int coordinates) {
+    this.reachedLimit = coordinates;
   }
 
   /** Test seam: runs between a rebuild's replay and its swap (whose catch-up takes what came since). */
@@ -459,7 +465,7 @@ final class ReadModelEngine implements AutoCloseable {
     JdbcOperationStore local = localStore();
     Replayed replayed = local != null ? replayFromStoreTable(local) : new Replayed(replayByOrdinal(), null);
     long after = replayed.upTo();
-    List<ConsistencyCoordinate> reached = replayed.reached();
+    Reached reached = replayed.reached();
     beforeSwap.run();
     writeLock.lock();
     try (WriteGate.Permit permit = database.writeGate().enter();
@@ -471,7 +477,7 @@ final class ReadModelEngine implements AutoCloseable {
             page = store.getSinceOrdinal(after, CATCH_UP_PAGE)) {
           Map<StreamKey, Long> progress = applyShadow(c, page);
           if (reached != null) {
-            progress.forEach((key, index) -> reached.add(ConsistencyCoordinate.of(key, index)));
+            reached.add(progress);
           }
           after = page.get(page.size() - 1).ordinal();
         }
@@ -498,7 +504,8 @@ final class ReadModelEngine implements AutoCloseable {
       writeLock.unlock();
     }
     // What the swap stored, without reading it back when the replay saw every stream (0.15 s per 200,000).
-    tracker.update(reached != null ? reached : query(c -> sql.readProgress(c, name, null)));
+    List<ConsistencyCoordinate> coordinates = reached != null ? reached.coordinates() : null;
+    tracker.update(coordinates != null ? coordinates : query(c -> sql.readProgress(c, name, null)));
     return after;
   }
 
@@ -506,7 +513,59 @@ final class ReadModelEngine implements AutoCloseable {
    * How far a replay into the shadow tables went: its last ordinal, and each stream's highest index
    * when the replay saw every operation up to it (else null: the swap's stored progress is read back).
    */
-  private record Replayed(long upTo, List<ConsistencyCoordinate> reached) {}
+  private record Replayed(long upTo, Reached reached) {}
+
+  /**
+   * Each stream's highest index, gathered during a replay that sees every operation, for the
+   * tracker after the swap. Bounded: past {@link #LIMIT} coordinates (about 20 MB) it lets go of
+   * them, and the swap's stored progress is read back instead, so a store of millions of documents
+   * does not hold two copies of every stream (this and the tracker's) at once.
+   */
+  private static final class Reached {
+    static final int LIMIT = 500_000;
+    private final int limit;
+    private List<ConsistencyCoordinate> coordinates = new ArrayList<>();
+
+    Reached(int limit) {
+      this.limit = limit;
+    }
+
+    /**
+     * Adds the last operation of every run of one stream in {@code page}: within a stream indexes
+     * rise with ordinals, so those include each stream's highest index (the tracker keeps the
+     * highest of the rest). A map per operation cost a rebuild's apply thread 0.17 s per million
+     * operations; this compares three strings.
+     */
+    void addRunEnds(List<OperationWithContext> page) {
+      for (int i = 0; i < page.size() && coordinates != null; i++) {
+        OperationWithContext op = page.get(i);
+        OperationWithContext next = i + 1 < page.size() ? page.get(i + 1) : null;
+        if (next == null || !next.documentId().equals(op.documentId()) || !next.scope().equals(op.scope())
+            || !next.branch().equals(op.branch())) {
+          add(new ConsistencyCoordinate(op.documentId(), op.scope(), op.branch(), op.operation().index()));
+        }
+      }
+    }
+
+    void add(Map<StreamKey, Long> progress) {
+      progress.forEach((key, index) -> add(ConsistencyCoordinate.of(key, index)));
+    }
+
+    private void add(ConsistencyCoordinate coordinate) {
+      if (coordinates == null) {
+        return;
+      }
+      coordinates.add(coordinate);
+      if (coordinates.size() > limit) {
+        coordinates = null;
+      }
+    }
+
+    /** The coordinates gathered, or null if there were too many to keep. */
+    List<ConsistencyCoordinate> coordinates() {
+      return coordinates;
+    }
+  }
 
   /** Replays the whole store into the shadow tables in ordinal order; returns the last ordinal replayed. */
   private long replayByOrdinal() throws SQLException {
@@ -528,10 +587,10 @@ final class ReadModelEngine implements AutoCloseable {
           (c, page) -> applier.apply(c, page, Tables.SHADOW));
       return new Replayed(upTo, null);
     }
-    List<ConsistencyCoordinate> reached = new ArrayList<>();
+    Reached reached = new Reached(reachedLimit);
     replayPages(PrefetchedPages.byDocument(operations, upTo, replayPage), (c, page) -> {
       byDocument.apply(c, page, Tables.SHADOW);
-      addRunEnds(page, reached);
+      reached.addRunEnds(page);
     });
     inShadowTransaction(c -> byDocument.finish(c, Tables.SHADOW));
     return new Replayed(upTo, reached);
@@ -579,23 +638,6 @@ final class ReadModelEngine implements AutoCloseable {
     applier.apply(c, page, Tables.SHADOW);
     sql.writeProgress(c, Tables.SHADOW, name, progress);
     return progress;
-  }
-
-  /**
-   * Adds the last operation of every run of one stream in {@code page} as a coordinate: within a
-   * stream indexes rise with ordinals, so those include each stream's highest index (the tracker
-   * keeps the highest of the rest). A map per operation cost a rebuild's apply thread 0.17 s per
-   * million operations; this compares three strings.
-   */
-  private static void addRunEnds(List<OperationWithContext> page, List<ConsistencyCoordinate> into) {
-    for (int i = 0; i < page.size(); i++) {
-      OperationWithContext op = page.get(i);
-      OperationWithContext next = i + 1 < page.size() ? page.get(i + 1) : null;
-      if (next == null || !next.documentId().equals(op.documentId()) || !next.scope().equals(op.scope())
-          || !next.branch().equals(op.branch())) {
-        into.add(ConsistencyCoordinate.of(op.key(), op.operation().index()));
-      }
-    }
   }
 
   private static Map<StreamKey, Long> highestIndexes(List<OperationWithContext> page) {

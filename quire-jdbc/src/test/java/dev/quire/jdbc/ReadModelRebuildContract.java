@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /** Rebuilding the view and the indexer from the store into fresh tables, swapped in when caught up. */
@@ -208,8 +210,9 @@ abstract class ReadModelRebuildContract {
     assertThat(count("doc-1")).isEqualTo(11);
   }
 
-  @Test
-  void a_first_start_by_rebuild_takes_in_what_the_store_got_during_its_replay() throws Exception {
+  @ParameterizedTest(name = "coordinates kept for the tracker: {0}")
+  @ValueSource(ints = {1_000, 1})
+  void a_first_start_by_rebuild_takes_in_what_the_store_got_during_its_replay(int reachedLimit) throws Exception {
     writeAndIndex(ops.create("doc-1", null));
     writeAndIndex(ops.increment("doc-1", 0, 2, 2));
     view.close();
@@ -223,6 +226,7 @@ abstract class ReadModelRebuildContract {
     view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
         new ConsistencyTracker(DocumentView.NAME)));
     view.engine().freshRebuildMinimum(1);
+    view.engine().reachedLimit(reachedLimit); // 1: too many to keep, so the stored progress is read back
     // Written to the store after the replay read it, and never handed to the view: only the swap's catch-up sees them.
     OperationWithContext late = ops.increment("doc-1", 1, 3, 5);
     OperationWithContext other = ops.create("doc-2", null);
