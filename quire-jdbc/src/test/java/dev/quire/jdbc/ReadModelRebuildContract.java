@@ -116,6 +116,28 @@ abstract class ReadModelRebuildContract {
   }
 
   @Test
+  void a_rebuild_sets_stored_progress_from_the_store_whatever_it_was() throws Exception {
+    writeDocumentWithAChildAndCountTen();
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      // One row too high, one too low, one missing: the swap's upsert must set all three.
+      s.execute("UPDATE quire_stream_progress SET last_index = 99 WHERE read_model = '" + DocumentView.NAME
+          + "' AND document_id = 'doc-1' AND scope = '" + Scopes.GLOBAL + "'");
+      s.execute("UPDATE quire_stream_progress SET last_index = 0 WHERE read_model = '" + DocumentIndexer.NAME
+          + "' AND document_id = 'doc-1' AND scope = '" + Scopes.GLOBAL + "'");
+      s.execute("DELETE FROM quire_stream_progress WHERE read_model = '" + DocumentView.NAME
+          + "' AND document_id = 'doc-1' AND scope = '" + Scopes.DOCUMENT + "'");
+    }
+
+    view.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    indexer.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(storedProgress(DocumentView.NAME, "doc-1", Scopes.GLOBAL)).isEqualTo(4);
+    assertThat(storedProgress(DocumentView.NAME, "doc-1", Scopes.DOCUMENT)).isEqualTo(1);
+    assertThat(storedProgress(DocumentIndexer.NAME, "doc-1", Scopes.GLOBAL)).isEqualTo(4);
+    assertThat(storedProgress(DocumentIndexer.NAME, "doc-1", Scopes.DOCUMENT)).isEqualTo(1);
+  }
+
+  @Test
   void reads_after_a_rebuild_see_the_rebuilt_rows_not_the_ones_indexed_before() throws Exception {
     writeAndIndex(ops.create("doc-1", null));
     // Indexed with a resulting state the reducer does not produce (a model bug since fixed, say): the
