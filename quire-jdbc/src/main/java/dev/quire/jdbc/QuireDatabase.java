@@ -48,6 +48,7 @@ public final class QuireDatabase implements AutoCloseable {
   private final String schema;
   private final HikariDataSource dataSource;
   private final WriteGate writeGate;
+  private final RebuildTurns rebuildTurns;
   // SQLite only; null on PostgreSQL.
   private final WalCheckpointer checkpointer;
   // This process's claim on the SQLite file or the PostgreSQL schema.
@@ -60,6 +61,7 @@ public final class QuireDatabase implements AutoCloseable {
     this.config = config;
     this.schema = config.schema() != null ? config.schema() : url.currentSchema();
     this.writeGate = WriteGate.forDialect(url.dialect(), config.busyTimeout());
+    this.rebuildTurns = RebuildTurns.forDialect(url.dialect());
     try {
       this.dataSource = url.dialect() == Dialect.SQLITE ? sqlitePool(url, config) : postgresPool(url, config, schema);
     } catch (RuntimeException e) {
@@ -140,6 +142,11 @@ public final class QuireDatabase implements AutoCloseable {
   /** Queues this process's write transactions (SQLite); see {@link WriteGate}. */
   WriteGate writeGate() {
     return writeGate;
+  }
+
+  /** One read model rebuild at a time (SQLite); see {@link RebuildTurns}. */
+  RebuildTurns rebuildTurns() {
+    return rebuildTurns;
   }
 
   /** The JDBC URL without secrets, for messages. */

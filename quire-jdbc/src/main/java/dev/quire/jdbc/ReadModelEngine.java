@@ -454,8 +454,15 @@ final class ReadModelEngine implements AutoCloseable {
     return done;
   }
 
-  @SuppressWarnings("try") // the write gate is held for the block, not used in it
+  @SuppressWarnings("try") // the turn is held for the block, not used in it
   private long rebuildInto() throws SQLException {
+    try (RebuildTurns.Turn turn = database.rebuildTurns().take()) {
+      return rebuildInTurn();
+    }
+  }
+
+  @SuppressWarnings("try") // the write gate is held for the block, not used in it
+  private long rebuildInTurn() throws SQLException {
     inShadowTransaction(c -> {
       for (String table : tables) {
         sql.createShadow(c, table, Tables.SHADOW.of(table));

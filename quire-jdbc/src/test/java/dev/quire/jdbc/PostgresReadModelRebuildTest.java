@@ -32,4 +32,9 @@ class PostgresReadModelRebuildTest extends ReadModelRebuildContract {
     }
     return names;
   }
+
+  @Override
+  protected int rebuildsAtOnce() {
+    return 2;
+  }
 }

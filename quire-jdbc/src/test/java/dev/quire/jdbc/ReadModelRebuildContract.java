@@ -368,7 +368,11 @@ abstract class ReadModelRebuildContract {
         assertThat(storedProgress(readModel, "doc-1", Scopes.DOCUMENT)).as(readModel).isEqualTo(1);
       }
     }
+    assertThat(database.rebuildTurns().mostHeld()).isBetween(1, rebuildsAtOnce());
   }
+
+  /** How many rebuilds of one database may run at once (see {@link RebuildTurns}). */
+  protected abstract int rebuildsAtOnce();
 
   /** The rebuild flag is cleared before the caller hears of the end: the next rebuild is never refused. */
   @Test

@@ -31,4 +31,9 @@ class SqliteReadModelRebuildTest extends ReadModelRebuildContract {
     }
     return names;
   }
+
+  @Override
+  protected int rebuildsAtOnce() {
+    return 1;
+  }
 }
