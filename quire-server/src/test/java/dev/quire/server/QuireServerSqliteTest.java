@@ -53,13 +53,17 @@ class QuireServerSqliteTest {
       ApiResponse rebuilt = client.post("/v1/read-models/document-view/rebuild?wait=true&timeoutMs=20000", (String) null);
       assertThat(rebuilt.status()).as(rebuilt.toString()).isEqualTo(200);
       assertThat(rebuilt.json().get("checkpoint").asLong()).isEqualTo(2);
+      assertThat(rebuilt.json().get("rebuildMs").isIntegralNumber()).as(rebuilt.toString()).isTrue();
+      assertThat(rebuilt.json().get("rebuildMs").asLong()).isNotNegative();
       assertThat(client.get("/v1/documents/durable-1").json().at("/state/global/title").asText()).isEqualTo("kept");
       ApiResponse started = client.post("/v1/read-models/document-indexer/rebuild", (String) null);
       assertThat(started.status()).isIn(202, 409);
+      java.io.StringWriter out = new java.io.StringWriter();
       java.io.StringWriter err = new java.io.StringWriter();
-      int code = dev.quire.server.cli.QuireCli.run(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+      int code = dev.quire.server.cli.QuireCli.run(new java.io.PrintWriter(out, true),
           new java.io.PrintWriter(err, true), "rebuild", "document-view", "--wait", "--timeout", "20s", "--url", again.url());
       assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString()).matches("(?s)Rebuilt document-view in \\d+\\.\\d s; checkpoint 2\\R");
     }
 
     StorageFactory.Progress progress =

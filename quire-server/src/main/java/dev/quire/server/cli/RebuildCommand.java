@@ -3,6 +3,7 @@ package dev.quire.server.cli;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,7 +50,8 @@ final class RebuildCommand implements Callable<Integer> {
       return 1;
     }
     spec.commandLine().getOut().println(wait
-        ? "Rebuilt " + readModel + "; checkpoint " + answer.body().path("checkpoint").asLong()
+        ? String.format(Locale.ROOT, "Rebuilt %s in %.1f s; checkpoint %d", readModel,
+            answer.body().path("rebuildMs").asLong() / 1000.0, answer.body().path("checkpoint").asLong())
         : "Rebuild of " + readModel + " started; follow it with 'quire status --url " + url + "'");
     return 0;
   }

@@ -31,7 +31,7 @@ final class AdminHandlers {
   private final ReadModelMonitor monitor;
   private final Map<String, Supplier<CompletableFuture<Void>>> rebuilders;
   /** Rebuilds under way, by read model; one at a time per read model. */
-  private final Map<String, CompletableFuture<Void>> rebuilding = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Long>> rebuilding = new ConcurrentHashMap<>();
 
   AdminHandlers(Reactor reactor, ServerConfig config, ReadModelMonitor monitor,
       Map<String, Supplier<CompletableFuture<Void>>> rebuilders) {
@@ -59,7 +59,7 @@ final class AdminHandlers {
   /**
    * POST /v1/read-models/{name}/rebuild[?wait=true&timeoutMs=]: rebuilds from the store into fresh
    * tables, swapped in once caught up; reads and indexing go on meanwhile. 202 at once, or 200 once
-   * done with {@code wait=true}; 409 while a rebuild of that read model runs; 501 when its storage
+   * done with {@code wait=true} (with {@code rebuildMs}, how long it took); 409 while a rebuild of that read model runs; 501 when its storage
    * cannot be rebuilt (in memory).
    */
   void rebuild(Context ctx) {
@@ -73,7 +73,7 @@ final class AdminHandlers {
           "Read model " + name + " keeps no tables of its own to rebuild (in-memory storage)")
           .with("readModel", name);
     }
-    CompletableFuture<Void> started = new CompletableFuture<>();
+    CompletableFuture<Long> started = new CompletableFuture<>();
     if (rebuilding.putIfAbsent(name, started) != null) {
       throw new ApiProblem(409, "rebuild-in-progress", "Rebuild in progress",
           "A rebuild of " + name + " is already running").with("readModel", name);
@@ -91,7 +91,7 @@ final class AdminHandlers {
       long millis = Duration.ofNanos(System.nanoTime() - began).toMillis();
       if (error == null) {
         log.info("read model rebuilt readModel={} durationMs={}", name, millis);
-        started.complete(null);
+        started.complete(millis);
       } else {
         log.error("read model rebuild failed readModel={} durationMs={}", name, millis, error);
         started.completeExceptionally(error);
@@ -102,7 +102,7 @@ final class AdminHandlers {
       return;
     }
     ctx.future(() -> started.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((ignored, error) -> {
+        .handle((millis, error) -> {
           Throwable cause = error == null ? null : ProblemMapper.unwrap(error);
           if (cause instanceof TimeoutException) {
             throw new ApiProblem(504, "rebuild-timeout", "Rebuild not finished in time",
@@ -113,7 +113,7 @@ final class AdminHandlers {
             throw new ApiProblem(500, "rebuild-failed", "Rebuild failed",
                 "The rebuild of " + name + " failed: " + cause.getMessage()).with("readModel", name);
           }
-          Responses.json(ctx, 200, ReadModelMonitor.toJson(monitor.report(name)));
+          Responses.json(ctx, 200, ReadModelMonitor.toJson(monitor.report(name)).put("rebuildMs", millis));
           return null;
         }));
   }
