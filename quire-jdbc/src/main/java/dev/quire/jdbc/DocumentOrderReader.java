@@ -12,9 +12,10 @@ import java.util.PriorityQueue;
  * The store's operations up to an ordinal, page by page, by document and within a document by
  * ordinal: what a rebuild replays when it goes document by document.
  *
- * <p>Whole documents come from one query per page, the database sorting each document's rows; a
- * page ends with the last whole document it holds. A document with more operations than a page is
- * continued stream by stream: within a stream the index order is the ordinal order, so merging the
+ * <p>Whole documents come from one query per page, in the unique index's order (the database
+ * walks it without sorting), each document's rows then sorted by ordinal here; a page ends with
+ * the last whole document it holds. A document with more operations than a page is taken stream
+ * by stream from its start: within a stream the index order is the ordinal order, so merging the
  * document's streams by ordinal gives its rows in ordinal order, and each page costs its own rows.
  * Asking the database for "the rest of the document in ordinal order" instead sorted that whole
  * rest again for every page, quadratic in the document's size: one document of 1,000,000

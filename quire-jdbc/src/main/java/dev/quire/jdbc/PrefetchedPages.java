@@ -11,10 +11,10 @@ import java.util.function.Function;
 
 /**
  * The store's operations page by page, as a three-stage pipeline: while a replay applies page n,
- * page n + 1 is being decoded and page n + 2 read, each on a virtual thread of its own. Reading
- * (the database's steps and the driver's fetches) and decoding (the action's JSON) each took about
- * as long as applying, so on a two-core machine the three overlap instead of two of them taking
- * turns on one thread.
+ * page n + 1 is being decoded and page n + 2 read, each on a virtual thread of its own, so on a
+ * two-core machine reading (the database's steps, the driver's fetches), decoding (the action's
+ * JSON) and applying overlap. Decoding on the reading thread instead measured the same within the
+ * noise (three pairs of 1,000,000-operation rebuilds); this way it never lands on the applying one.
  *
  * <p>Not thread-safe: one replay owns it. An abandoned instance leaves at most one read and one
  * decode running, which finish on their own.
