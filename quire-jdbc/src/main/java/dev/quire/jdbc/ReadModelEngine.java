@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -532,6 +533,8 @@ final class ReadModelEngine implements AutoCloseable {
     static final int LIMIT = 500_000;
     private final int limit;
     private List<ConsistencyCoordinate> coordinates = new ArrayList<>();
+    /** One instance per scope and branch name: the tracker keeps them for every stream. */
+    private final Map<String, String> names = new HashMap<>();
 
     Reached(int limit) {
       this.limit = limit;
@@ -549,7 +552,8 @@ final class ReadModelEngine implements AutoCloseable {
         OperationWithContext next = i + 1 < page.size() ? page.get(i + 1) : null;
         if (next == null || !next.documentId().equals(op.documentId()) || !next.scope().equals(op.scope())
             || !next.branch().equals(op.branch())) {
-          add(new ConsistencyCoordinate(op.documentId(), op.scope(), op.branch(), op.operation().index()));
+          add(new ConsistencyCoordinate(op.documentId(), names.computeIfAbsent(op.scope(), name -> name),
+              names.computeIfAbsent(op.branch(), name -> name), op.operation().index()));
         }
       }
     }
@@ -980,9 +984,14 @@ final class ReadModelEngine implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement(
             "SELECT document_id, scope, branch, last_index FROM quire_stream_progress WHERE read_model = ?")) {
           ps.setString(1, readModel);
+          // The tracker keeps these strings for every stream: one instance per scope and branch
+          // name, not one per row (about 100 B a stream, 200 MB for two read models of 1,000,000).
+          Map<String, String> names = new HashMap<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              found.add(new ConsistencyCoordinate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+              String scope = names.computeIfAbsent(rs.getString(2), name -> name);
+              String branch = names.computeIfAbsent(rs.getString(3), name -> name);
+              found.add(new ConsistencyCoordinate(rs.getString(1), scope, branch, rs.getLong(4)));
             }
           }
         }
