@@ -69,6 +69,23 @@ class ConsistencyTrackerTest {
   class Update {
 
     @Test
+    void keptKeys_shareOneInstanceOfEachScopeAndBranchName() {
+      // Equal names in separate String objects, as rows and requests bring them.
+      tracker.update(List.of(c("doc1", new String("global"), new String("main"), 1)));
+      tracker.update(List.of(c("doc2", new String("global"), new String("main"), 2)));
+      tracker.hydrate(List.copyOf(tracker.serialize()).stream()
+          .map(e -> new TrackerEntry(key(e.key().documentId(), new String(e.key().scope()), new String(e.key().branch())),
+              e.index()))
+          .toList());
+
+      List<TrackerEntry> kept = tracker.serialize();
+      assertThat(kept).extracting(TrackerEntry::index).containsExactlyInAnyOrder(1L, 2L);
+      assertThat(kept.get(0).key().scope()).isSameAs(kept.get(1).key().scope());
+      assertThat(kept.get(0).key().branch()).isSameAs(kept.get(1).key().branch());
+      assertThat(tracker.getLatest(key("doc2", "global", "main"))).hasValue(2);
+    }
+
+    @Test
     void update_recordsIndex() {
       tracker.update(List.of(c("doc1", "scope1", "main", 5)));
       assertThat(tracker.getLatest(DOC1)).hasValue(5);

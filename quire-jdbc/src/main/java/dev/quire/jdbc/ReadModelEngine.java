@@ -533,7 +533,7 @@ final class ReadModelEngine implements AutoCloseable {
     static final int LIMIT = 500_000;
     private final int limit;
     private List<ConsistencyCoordinate> coordinates = new ArrayList<>();
-    /** One instance per scope and branch name: the tracker keeps them for every stream. */
+    /** One instance per scope and branch name, not one per coordinate (see readProgress). */
     private final Map<String, String> names = new HashMap<>();
 
     Reached(int limit) {
@@ -984,8 +984,9 @@ final class ReadModelEngine implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement(
             "SELECT document_id, scope, branch, last_index FROM quire_stream_progress WHERE read_model = ?")) {
           ps.setString(1, readModel);
-          // The tracker keeps these strings for every stream: one instance per scope and branch
-          // name, not one per row (about 100 B a stream, 200 MB for two read models of 1,000,000).
+          // One instance per scope and branch name, not one per row: a read-back of 1,000,000 streams
+          // otherwise held 100 MB of copies of "global" and "main" until the tracker took them in
+          // (the tracker keeps one instance of each name itself).
           Map<String, String> names = new HashMap<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
