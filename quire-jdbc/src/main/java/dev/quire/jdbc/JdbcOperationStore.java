@@ -169,22 +169,15 @@ public final class JdbcOperationStore implements OperationStore {
     Objects.requireNonNull(stream, "stream");
     OperationFilter f = filter == null ? OperationFilter.NONE : filter;
     PageRequest p = page == null ? PageRequest.firstDefault() : page;
-    long after = afterIndex;
-    if (p.cursor() != null) {
-      after = Math.max(after, parseCursor(p.cursor()));
-    }
+    long after = p.cursor() == null ? afterIndex : Math.max(afterIndex, parseCursor(p.cursor()));
     List<String> types = f.actionTypes() == null ? List.of() : List.copyOf(f.actionTypes());
     if (f.actionTypes() != null && types.isEmpty()) {
       return Page.last(List.of());
     }
     String query = sql.since(types.size(), f.timestampFrom() != null, f.timestampTo() != null);
-    List<Operation> items = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(query)) {
-      int i = 1;
-      ps.setString(i++, stream.documentId());
-      ps.setString(i++, stream.scope());
-      ps.setString(i++, stream.branch());
+    List<Operation> items = query(query, ps -> {
+      bindStream(ps, stream.documentId(), stream.scope(), stream.branch());
+      int i = 4;
       ps.setLong(i++, after);
       for (String type : types) {
         ps.setString(i++, type);
@@ -196,14 +189,8 @@ public final class JdbcOperationStore implements OperationStore {
         ps.setString(i++, OperationRows.timestamp(f.timestampTo()));
       }
       ps.setInt(i, p.limit() + 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          items.add(sql.rows.read(rs).operation());
-        }
-      }
-    } catch (SQLException e) {
-      throw failure("read stream " + stream, e);
-    }
+      return rows(ps, rs -> sql.rows.read(rs).operation());
+    }, () -> "read stream " + stream);
     if (items.size() <= p.limit()) {
       return Page.last(items);
     }
@@ -636,11 +623,8 @@ public final class JdbcOperationStore implements OperationStore {
       bindStream(ps, append.stream().documentId(), append.stream().scope(), append.stream().branch());
       ps.setLong(4, from);
       ps.setLong(5, from + count);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          OperationWithContext row = sql.rows.read(rs);
-          found.put(row.operation().index(), row);
-        }
+      for (OperationWithContext row : rows(ps, sql.rows::read)) {
+        found.put(row.operation().index(), row);
       }
     }
     if (pending != null) {
