@@ -40,8 +40,8 @@ abstract class ReadModelRebuildContract {
 
   protected abstract QuireDatabase openDatabase();
 
-  /** The names of the indexes on {@code table}, sorted. */
-  protected abstract List<String> indexNames(Connection c, String table) throws Exception;
+  /** A query of the names of the indexes on the table given as its one parameter, sorted. */
+  protected abstract String indexNamesQuery();
 
   private final Resources resources = new Resources();
   private final OperationFixtures ops = new OperationFixtures();
@@ -210,18 +210,7 @@ abstract class ReadModelRebuildContract {
     }
     Map<String, Object> live = slugsSeen();
     long liveCount = count("doc-1");
-    view.close();
-    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-      for (String table : List.of("quire_documents", "quire_snapshots", "quire_slugs")) {
-        s.execute("DELETE FROM " + table);
-      }
-      s.execute("DELETE FROM quire_stream_progress WHERE read_model = '" + DocumentView.NAME + "'");
-      s.execute("DELETE FROM quire_read_model_checkpoints WHERE read_model = '" + DocumentView.NAME + "'");
-    }
-
-    view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
-        new ConsistencyTracker(DocumentView.NAME)));
-    view.engine().freshRebuildMinimum(1);
+    replaceTheViewWithOneThatIndexedNothing();
     view.start().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
     assertThat(slugsSeen()).isEqualTo(live);
@@ -237,17 +226,7 @@ abstract class ReadModelRebuildContract {
   void a_first_start_by_rebuild_takes_in_what_the_store_got_during_its_replay(int reachedLimit) throws Exception {
     writeAndIndex(ops.create("doc-1", null));
     writeAndIndex(ops.increment("doc-1", 0, 2, 2));
-    view.close();
-    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-      for (String table : List.of("quire_documents", "quire_snapshots", "quire_slugs")) {
-        s.execute("DELETE FROM " + table);
-      }
-      s.execute("DELETE FROM quire_stream_progress WHERE read_model = '" + DocumentView.NAME + "'");
-      s.execute("DELETE FROM quire_read_model_checkpoints WHERE read_model = '" + DocumentView.NAME + "'");
-    }
-    view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
-        new ConsistencyTracker(DocumentView.NAME)));
-    view.engine().freshRebuildMinimum(1);
+    replaceTheViewWithOneThatIndexedNothing();
     view.engine().reachedLimit(reachedLimit); // 1: too many to keep, so the stored progress is read back
     // Written to the store after the replay read it, and never handed to the view: only the swap's catch-up sees them.
     OperationWithContext late = ops.increment("doc-1", 1, 3, 5);
@@ -289,6 +268,37 @@ abstract class ReadModelRebuildContract {
       assertThat(perRebuild.get(1)).as(table).hasSameSizeAs(perRebuild.get(0));
     });
     assertThat(count("doc-1")).isEqualTo(10);
+  }
+
+  /**
+   * Closes the view, empties its tables, progress and checkpoint, and opens a new one that builds
+   * itself by rebuild on start (not started yet).
+   */
+  private void replaceTheViewWithOneThatIndexedNothing() throws Exception {
+    view.close();
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      for (String table : List.of("quire_documents", "quire_snapshots", "quire_slugs")) {
+        s.execute("DELETE FROM " + table);
+      }
+      s.execute("DELETE FROM quire_stream_progress WHERE read_model = '" + DocumentView.NAME + "'");
+      s.execute("DELETE FROM quire_read_model_checkpoints WHERE read_model = '" + DocumentView.NAME + "'");
+    }
+    view = resources.add(new JdbcDocumentView(database, store, CounterModel.registry(),
+        new ConsistencyTracker(DocumentView.NAME)));
+    view.engine().freshRebuildMinimum(1);
+  }
+
+  private List<String> indexNames(Connection c, String table) throws Exception {
+    List<String> names = new ArrayList<>();
+    try (var ps = c.prepareStatement(indexNamesQuery())) {
+      ps.setString(1, table);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    }
+    return names;
   }
 
   private long storedProgress(String readModel, String documentId, String scope) throws Exception {

@@ -1,11 +1,6 @@
 package dev.quire.jdbc;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteReadModelRebuildTest extends ReadModelRebuildContract {
@@ -18,18 +13,8 @@ class SqliteReadModelRebuildTest extends ReadModelRebuildContract {
   }
 
   @Override
-  protected List<String> indexNames(Connection c, String table) throws Exception {
-    List<String> names = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          names.add(rs.getString(1));
-        }
-      }
-    }
-    return names;
+  protected String indexNamesQuery() {
+    return "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name";
   }
 
   @Override
