@@ -258,8 +258,9 @@ public final class BenchMain implements Runnable {
       printer.printf(Locale.ROOT, "rebuild: %s, %,d operations over %,d documents (generated in %.1f s)%n",
           result.settings().storage(), result.settings().operations(), result.settings().documents(),
           result.generateSeconds());
-      phases(result).forEach((phase, figures) -> printer.printf(Locale.ROOT, "  %-20s %8.2f s  %,12.0f ops/s%n",
-          phase, figures.seconds(), figures.operationsPerSecond()));
+      phases(result).forEach((phase, figures) -> printer.printf(Locale.ROOT,
+          "  %-20s %8.2f s  %,12.0f ops/s  CPU %6.2f s%n",
+          phase, figures.seconds(), figures.operationsPerSecond(), figures.cpuSeconds()));
       printer.printf(Locale.ROOT, "  peak heap %,d MiB, peak RSS %,d MiB; wrote %s%n", result.peakHeapBytes() >> 20,
           result.peakRssBytes() >> 20, json);
       printer.flush();

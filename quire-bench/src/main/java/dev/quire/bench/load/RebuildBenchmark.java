@@ -91,7 +91,9 @@ public final class RebuildBenchmark {
       }
 
       RebuildResult.Phase both = RebuildResult.Phase.of(generated,
-          Math.round((viewPhase.seconds() + indexerPhase.seconds()) * 1e9));
+          Math.round((viewPhase.seconds() + indexerPhase.seconds()) * 1e9),
+          viewPhase.cpuSeconds() < 0 || indexerPhase.cpuSeconds() < 0 ? -1
+              : Math.round((viewPhase.cpuSeconds() + indexerPhase.cpuSeconds()) * 1e9));
       RebuildResult result = new RebuildResult("rebuild",
           new RebuildResult.Settings(generated, config.documents(), config.storage().redacted(), config.pageSize()),
           environment, Math.round(generateNanos / 1e6) / 1000.0, scan, viewPhase, indexerPhase, both, together,
@@ -109,9 +111,12 @@ public final class RebuildBenchmark {
 
   private RebuildResult.Phase timed(long operations, Pass pass) throws InterruptedException {
     progressDone.set(0);
+    long cpu = ProcessStats.processCpuNanos();
     long start = System.nanoTime();
     pass.run();
-    return RebuildResult.Phase.of(operations, System.nanoTime() - start);
+    long nanos = System.nanoTime() - start;
+    long cpuAfter = ProcessStats.processCpuNanos();
+    return RebuildResult.Phase.of(operations, nanos, cpu < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpu);
   }
 
   private void rebuild(OperationStore store, ReadModel readModel) throws InterruptedException {

@@ -28,12 +28,19 @@ public record RebuildResult(
 
   public record Settings(long operations, int documents, String storage, int pageSize) {}
 
-  /** One timed pass over every operation. */
-  public record Phase(long operations, double seconds, double operationsPerSecond) {
+  /**
+   * One timed pass over every operation.
+   *
+   * @param cpuSeconds the whole process's CPU time during the pass (every thread, the collector and
+   *     the compiler included; -1 if the JVM cannot tell): on a shared host it varies less than the
+   *     wall time, so it is the figure to compare two builds by
+   */
+  public record Phase(long operations, double seconds, double operationsPerSecond, double cpuSeconds) {
 
-    static Phase of(long operations, long nanos) {
+    static Phase of(long operations, long nanos, long cpuNanos) {
       double seconds = Math.max(1e-9, nanos / 1e9);
-      return new Phase(operations, Math.round(seconds * 1000) / 1000.0, Math.round(operations / seconds));
+      return new Phase(operations, Math.round(seconds * 1000) / 1000.0, Math.round(operations / seconds),
+          cpuNanos < 0 ? -1 : Math.round(cpuNanos / 1e6) / 1000.0);
     }
   }
 }

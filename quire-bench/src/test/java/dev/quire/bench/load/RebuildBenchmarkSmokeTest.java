@@ -2,6 +2,7 @@ package dev.quire.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,10 @@ class RebuildBenchmarkSmokeTest {
 
     assertThat(result.documentView().operations()).isEqualTo(3_000);
     assertThat(result.documentIndexer().operations()).isEqualTo(3_000);
+    // Linux's JVM reports process CPU; a rebuild uses some, and "view + indexer" is the sum of the two.
+    assertThat(result.documentView().cpuSeconds()).isPositive();
+    assertThat(result.both().cpuSeconds())
+        .isCloseTo(result.documentView().cpuSeconds() + result.documentIndexer().cpuSeconds(), within(0.002));
   }
 
   @Test
