@@ -1048,10 +1048,18 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       return header == null ? null : header.slug();
     }
 
+    /** With {@code scope}'s snapshot replaced or added; built as an immutable map at once (once per operation). */
+    @SuppressWarnings("unchecked")
     Entry withScope(String scope, Snapshot snapshot) {
-      Map<String, Snapshot> next = new HashMap<>(scopes);
-      next.put(scope, snapshot);
-      return new Entry(id, branch, documentType, header, deleted, next);
+      Map.Entry<String, Snapshot>[] next = new Map.Entry[scopes.containsKey(scope) ? scopes.size() : scopes.size() + 1];
+      int i = 0;
+      for (Map.Entry<String, Snapshot> kept : scopes.entrySet()) {
+        if (!kept.getKey().equals(scope)) {
+          next[i++] = kept;
+        }
+      }
+      next[i] = Map.entry(scope, snapshot);
+      return new Entry(id, branch, documentType, header, deleted, Map.ofEntries(next));
     }
 
     Entry withHeader(String type, Header newHeader) {

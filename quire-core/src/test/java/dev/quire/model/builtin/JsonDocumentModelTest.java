@@ -150,6 +150,20 @@ class JsonDocumentModelTest {
 
       assertThat(input).isEqualTo(json("{\"path\":\"/a\",\"value\":{\"n\":1}}"));
     }
+
+    @Test
+    void set_pathsSeenBefore_andPastWhatIsKeptCompiled_eachSetTheirOwnField() {
+      // Compiled paths are kept (up to a bound): every path, seen before or not, kept or not, sets its own field.
+      for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 1_500; i++) {
+          String path = "/f" + i + "/g";
+          assertThat(reduce("{}", "SET", "{\"path\":\"" + path + "\",\"value\":" + i + "}"))
+              .isEqualTo(json("{\"f" + i + "\":{\"g\":" + i + "}}"));
+        }
+      }
+      assertInvalid("{}", "SET", "{\"path\":\"f0/g\",\"value\":1}",
+          "SET: input.path must be a JSON pointer (\"\" or starting with /), got \"f0/g\"");
+    }
   }
 
   @Nested
