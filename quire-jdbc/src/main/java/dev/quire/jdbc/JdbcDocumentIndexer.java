@@ -119,7 +119,10 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
     return engine.rebuild();
   }
 
-  /** The stored checkpoint: every operation up to this ordinal is indexed. */
+  /**
+   * Every operation up to this ordinal is indexed; stored, or about to be (progress of operations
+   * that change no relationship waits up to 50 ms for a transaction on a sole-writer database).
+   */
   public long checkpoint() {
     return engine.checkpoint();
   }

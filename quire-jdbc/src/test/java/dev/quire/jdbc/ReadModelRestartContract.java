@@ -16,6 +16,9 @@ import dev.quire.store.StreamAppend;
 import dev.quire.store.WriteBatch;
 import dev.quire.view.DocumentView;
 import dev.quire.view.ViewFilter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,6 +184,80 @@ abstract class ReadModelRestartContract {
 
     assertThat(process.view().checkpoint()).isEqualTo(written.get(2).ordinal());
     assertThat(process.indexer().checkpoint()).isEqualTo(written.get(2).ordinal());
+  }
+
+  @Test
+  void progress_of_operations_that_change_no_indexer_rows_is_stored_at_the_latest_on_close() throws Exception {
+    // The indexer keeps no rows for these; on a sole-writer database their progress may wait unwritten.
+    List<OperationWithContext> written =
+        persist(ops.create("doc-1", null), ops.increment("doc-1", 0, 2, 2), ops.create("doc-2", null));
+    indexLive(written);
+    assertThat(process.indexer().checkpoint()).isEqualTo(written.get(2).ordinal());
+
+    process.close();
+
+    try (QuireDatabase database = openDatabase()) {
+      assertThat(storedCheckpoint(database, DocumentIndexer.NAME)).isEqualTo(written.get(2).ordinal());
+      assertThat(storedProgress(database, DocumentIndexer.NAME))
+          .containsExactlyInAnyOrder("doc-1:document:main=0", "doc-1:global:main=0", "doc-2:document:main=0");
+    }
+  }
+
+  @Test
+  void progress_of_operations_that_change_no_indexer_rows_is_stored_without_a_close_or_another_group()
+      throws Exception {
+    List<OperationWithContext> written = persist(ops.create("doc-1", null), ops.increment("doc-1", 0, 2, 2));
+    indexLive(written);
+
+    // Written by the engine's own timer (ReadModelEngine.UNWRITTEN_PROGRESS_MILLIS): wait for it, with a deadline.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (storedCheckpoint(process.database(), DocumentIndexer.NAME) < written.get(1).ordinal()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(ReadModelEngine.UNWRITTEN_PROGRESS_MILLIS / 5);
+    }
+    assertThat(storedCheckpoint(process.database(), DocumentIndexer.NAME)).isEqualTo(written.get(1).ordinal());
+    assertThat(storedProgress(process.database(), DocumentIndexer.NAME))
+        .containsExactlyInAnyOrder("doc-1:document:main=0", "doc-1:global:main=0");
+  }
+
+  @Test
+  void unwritten_progress_goes_with_the_next_group_that_changes_rows() throws Exception {
+    List<OperationWithContext> rowless = persist(ops.create("doc-1", null), ops.increment("doc-1", 0, 2, 2));
+    indexLive(rowless);
+    List<OperationWithContext> edge = persist(ops.addRelationship("doc-1", "doc-2", "child", 1));
+
+    indexLive(edge);
+
+    // Stored without a close: the edge's transaction carried the earlier groups' progress.
+    assertThat(storedCheckpoint(process.database(), DocumentIndexer.NAME)).isEqualTo(edge.get(0).ordinal());
+    assertThat(storedProgress(process.database(), DocumentIndexer.NAME))
+        .containsExactlyInAnyOrder("doc-1:document:main=1", "doc-1:global:main=0");
+  }
+
+  private static long storedCheckpoint(QuireDatabase database, String readModel) throws Exception {
+    try (Connection c = database.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT last_ordinal FROM quire_read_model_checkpoints WHERE read_model = ?")) {
+      ps.setString(1, readModel);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static List<String> storedProgress(QuireDatabase database, String readModel) throws Exception {
+    List<String> progress = new ArrayList<>();
+    try (Connection c = database.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT document_id, scope, branch, last_index FROM quire_stream_progress WHERE read_model = ?")) {
+      ps.setString(1, readModel);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          progress.add(rs.getString(1) + ":" + rs.getString(2) + ":" + rs.getString(3) + "=" + rs.getLong(4));
+        }
+      }
+    }
+    return progress;
   }
 
   @Test
