@@ -95,8 +95,8 @@ final class ReadModelEngine implements AutoCloseable {
    * On a sole-writer database, how long the progress of groups that changed none of the read
    * model's rows may wait for a transaction (it goes with the next one that writes, or alone after
    * this): an indexer that only records progress for most operations then takes no write
-   * transaction per group, which on SQLite's single write lock left the writers 5 % more CPU and
-   * lowered the closed loop's p99 (SQLite FULL, three pairs).
+   * transaction per group. On SQLite's single write lock that cut the closed loop's CPU per job by
+   * about 5 % and raised SQLite FULL's jobs/s by 9-17 % (three pairs; docs/benchmarks.md).
    */
   static final long UNWRITTEN_PROGRESS_MILLIS = 50;
   /** Streams whose progress may wait unwritten; past this a group writes it at once. */

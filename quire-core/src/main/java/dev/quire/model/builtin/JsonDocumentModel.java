@@ -45,16 +45,17 @@ public final class JsonDocumentModel implements DocumentModel {
   public static final String PATCH = "PATCH";
   public static final String DELETE_PATH = "DELETE_PATH";
 
-  // RFC 6902 says removing a missing member is an error; zjsonpatch only enforces that with this flag.
   /**
-   * Compiled paths, which are immutable: a workload names the same few paths again and again, and
-   * parsing one cost a rebuild's applying thread 5 % of its time. The first {@value #POINTERS_KEPT}
-   * distinct paths are kept; later ones are compiled each time, so arbitrary paths cannot grow it.
+   * Compiled paths, which are immutable: a workload names the same few paths again and again
+   * (JMH {@code ReducerBenchmark.reduce}, 5 fields: 110 ns without, 96 ns with). The first
+   * {@value #POINTERS_KEPT} distinct paths are kept; later ones are compiled each time, so arbitrary
+   * paths cannot grow it.
    */
   private static final int POINTERS_KEPT = 1024;
 
   private static final Map<String, JsonPointer> POINTERS = new ConcurrentHashMap<>();
 
+  // RFC 6902 says removing a missing member is an error; zjsonpatch only enforces that with this flag.
   private static final EnumSet<CompatibilityFlags> PATCH_FLAGS =
       EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT);
 
