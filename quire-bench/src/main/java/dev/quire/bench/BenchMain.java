@@ -209,7 +209,7 @@ public final class BenchMain implements Runnable {
     int appendBatch = 5000;
 
     @Option(names = "--out", description = "Folder for <name>.json, default ${DEFAULT-VALUE}.")
-    Path out = Path.of("docs", "bench");
+    Path out = OutputOptions.DEFAULT_OUT;
 
     @Option(names = "--name", description = "File name stem; default rebuild-<storage>.")
     String name;

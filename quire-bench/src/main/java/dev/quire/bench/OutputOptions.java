@@ -12,8 +12,15 @@ import picocli.CommandLine.Option;
  */
 final class OutputOptions {
 
+  /**
+   * Where results go unless {@code --out} says otherwise: a folder of the working directory that git
+   * ignores, so a trial run does not overwrite the figures committed under {@code docs/bench}
+   * (record those with {@code --out docs/bench}).
+   */
+  static final Path DEFAULT_OUT = Path.of("bench-results");
+
   @Option(names = "--out", description = "Folder for <name>.json and <name>.png, default ${DEFAULT-VALUE}.")
-  Path out = Path.of("docs", "bench");
+  Path out = DEFAULT_OUT;
 
   @Option(names = "--name", description = "File name stem; default derived from the settings.")
   String name;

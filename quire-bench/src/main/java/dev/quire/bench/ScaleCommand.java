@@ -48,7 +48,7 @@ final class ScaleCommand implements Callable<Integer> {
   Duration duration = Duration.ofSeconds(10);
 
   @Option(names = "--out", description = "Folder for <name>.json and <name>.png, default ${DEFAULT-VALUE}.")
-  Path out = Path.of("docs", "bench");
+  Path out = OutputOptions.DEFAULT_OUT;
 
   @Option(names = "--name", description = "File name stem; default scale-<storage>-<vary>.")
   String name;

@@ -47,7 +47,7 @@ class BenchOptionsTest {
     BenchMain.Load load = root.getSubcommands().get("load").getCommand();
     assertThat(load.load.warmup).isEqualTo(Duration.ofSeconds(5));
     assertThat(load.load.stem("load-memory")).isEqualTo("load-memory-closed-c64-b1");
-    assertThat(load.output.out).isEqualTo(Path.of("docs", "bench"));
+    assertThat(load.output.out).isEqualTo(Path.of("bench-results"));
     assertThat(load.output.stem("derived")).isEqualTo("derived");
     assertThat(load.output.progress.enabled()).isTrue();
 
@@ -55,7 +55,7 @@ class BenchOptionsTest {
     root.parseArgs("sync");
     ReplicationCommand sync = root.getSubcommands().get("sync").getCommand();
     assertThat(sync.storage).isEqualTo("sqlite-normal");
-    assertThat(sync.output.out).isEqualTo(Path.of("docs", "bench"));
+    assertThat(sync.output.out).isEqualTo(Path.of("bench-results"));
     assertThat(sync.output.progress.enabled()).isTrue();
 
     root = BenchMain.commandLine();
