@@ -484,7 +484,6 @@ final class ReadModelEngine implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("try") // the write gate is held for the block, not used in it
   private long rebuildInTurn() throws SQLException {
     inShadowTransaction(c -> {
       for (String table : tables) {
@@ -494,40 +493,36 @@ final class ReadModelEngine implements AutoCloseable {
     });
     JdbcOperationStore local = localStore();
     Replayed replayed = local != null ? replayFromStoreTable(local) : new Replayed(replayByOrdinal(), null);
-    long after = replayed.upTo();
     Reached reached = replayed.reached();
     beforeSwap.run();
+    long after;
     writeLock.lock();
-    try (WriteGate.Permit permit = database.writeGate().enter();
-        Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
+    try {
+      after = inTransaction(c -> {
         sql.lock(c, name);
-        for (List<OperationWithContext> page = store.getSinceOrdinal(after, CATCH_UP_PAGE); !page.isEmpty();
-            page = store.getSinceOrdinal(after, CATCH_UP_PAGE)) {
+        long last = replayed.upTo();
+        for (List<OperationWithContext> page = store.getSinceOrdinal(last, CATCH_UP_PAGE); !page.isEmpty();
+            page = store.getSinceOrdinal(last, CATCH_UP_PAGE)) {
           Map<StreamKey, Long> progress = applyShadow(c, page);
           if (reached != null) {
             reached.add(progress);
           }
-          after = page.get(page.size() - 1).ordinal();
+          last = page.get(page.size() - 1).ordinal();
         }
         for (String table : tables) {
           sql.swap(c, Tables.SHADOW.of(table), table);
         }
         if (local != null) {
-          // Every operation up to `after` is in the rebuilt tables: the store says how far each stream got.
-          sql.progressFromStore(c, name, after);
+          // Every operation up to `last` is in the rebuilt tables: the store says how far each stream got.
+          sql.progressFromStore(c, name, last);
         } else {
           sql.replaceProgress(c, name);
         }
-        sql.setCheckpoint(c, name, after);
+        sql.setCheckpoint(c, name, last);
         sql.notifyCommitted(c, name);
-        c.commit();
-        applier.liveTablesReplaced();
-      } catch (SQLException | RuntimeException e) {
-        Sql.rollbackQuietly(c, e);
-        throw e;
-      }
+        return last;
+      });
+      applier.liveTablesReplaced();
       lowWater = after;
       above.headSet(after, true).clear();
       unwrittenProgress.clear(); // the swap stored every stream's progress up to `after`
@@ -647,23 +642,37 @@ final class ReadModelEngine implements AutoCloseable {
   }
 
   @FunctionalInterface
-  private interface ShadowWork {
-    void run(Connection c) throws SQLException;
+  private interface TransactionWork<T> {
+    T run(Connection c) throws SQLException;
   }
 
+  /** Runs {@code work} in one write transaction (through the write gate), commits, and returns its result. */
   @SuppressWarnings("try") // the write gate is held for the block, not used in it
-  private void inShadowTransaction(ShadowWork work) throws SQLException {
+  private <T> T inTransaction(TransactionWork<T> work) throws SQLException {
     try (WriteGate.Permit permit = database.writeGate().enter();
         Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        work.run(c);
+        T result = work.run(c);
         c.commit();
+        return result;
       } catch (SQLException | RuntimeException e) {
         Sql.rollbackQuietly(c, e);
         throw e;
       }
     }
+  }
+
+  @FunctionalInterface
+  private interface ShadowWork {
+    void run(Connection c) throws SQLException;
+  }
+
+  private void inShadowTransaction(ShadowWork work) throws SQLException {
+    inTransaction(c -> {
+      work.run(c);
+      return null;
+    });
   }
 
   /** Applies a page to the shadow tables and records its streams' progress there; returns that progress. */
@@ -767,7 +776,6 @@ final class ReadModelEngine implements AutoCloseable {
   }
 
   // Low-water state is read and written under writeLock (a rebuild's swap resets it).
-  @SuppressWarnings("try") // the write gate is held for the block, not used in it
   private void commitLocked(List<OperationWithContext> operations) throws SQLException {
     Set<Long> ordinals = new HashSet<>();
     Map<StreamKey, Long> progress = new LinkedHashMap<>();
@@ -793,22 +801,16 @@ final class ReadModelEngine implements AutoCloseable {
       scheduleFlush();
     } else {
       unwrittenProgress.forEach((stream, index) -> progress.merge(stream, index, Math::max));
-      try (WriteGate.Permit permit = database.writeGate().enter();
-          Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          sql.lock(c, name);
-          Runnable committed = operations.isEmpty() ? Applier.NOTHING : applier.apply(c, operations, Tables.LIVE);
-          sql.writeProgress(c, Tables.LIVE, name, progress);
-          sql.writeCheckpoint(c, name, newLowWater);
-          sql.notifyCommitted(c, name);
-          c.commit();
-          committed.run();
-        } catch (SQLException | RuntimeException e) {
-          Sql.rollbackQuietly(c, e);
-          throw e;
-        }
-      }
+      long checkpoint = newLowWater;
+      Runnable committed = inTransaction(c -> {
+        sql.lock(c, name);
+        Runnable afterCommit = operations.isEmpty() ? Applier.NOTHING : applier.apply(c, operations, Tables.LIVE);
+        sql.writeProgress(c, Tables.LIVE, name, progress);
+        sql.writeCheckpoint(c, name, checkpoint);
+        sql.notifyCommitted(c, name);
+        return afterCommit;
+      });
+      committed.run();
       unwrittenProgress.clear();
     }
     above.addAll(ordinals);
