@@ -59,8 +59,8 @@ final class AdminHandlers {
   /**
    * POST /v1/read-models/{name}/rebuild[?wait=true&timeoutMs=]: rebuilds from the store into fresh
    * tables, swapped in once caught up; reads and indexing go on meanwhile. 202 at once, or 200 once
-   * done with {@code wait=true} (with {@code rebuildMs}, how long it took); 409 while a rebuild of that read model runs; 501 when its storage
-   * cannot be rebuilt (in memory).
+   * done with {@code wait=true} (with {@code rebuildMs}, how long it took); 409 while a rebuild of
+   * that read model runs; 501 when its storage cannot be rebuilt (in memory).
    */
   void rebuild(Context ctx) {
     String name = ctx.pathParam("name");
