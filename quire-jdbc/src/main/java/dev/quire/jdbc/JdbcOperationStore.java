@@ -404,6 +404,9 @@ public final class JdbcOperationStore implements OperationStore {
   private void writeGroup(List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> group) {
     List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> remaining = new ArrayList<>(group);
     boolean isolate = false;
+    // The unique index on (stream, op_id, skip) refuses a stored duplicate at insert; only then does
+    // the plan look the group's operation ids up, to find and reject the batch that repeats one.
+    boolean lookUpStored = false;
     int raceRetries = 0;
     while (!remaining.isEmpty()) {
       GroupPlan plan;
@@ -416,7 +419,7 @@ public final class JdbcOperationStore implements OperationStore {
               ps.execute();
             }
           }
-          plan = plan(c, remaining);
+          plan = plan(c, remaining, lookUpStored);
           hook.beforeInsert();
           if (!isolate) {
             insert(c, plan.rows);
@@ -431,6 +434,7 @@ public final class JdbcOperationStore implements OperationStore {
               } catch (SQLException e) {
                 Sql.rollbackQuietly(c, e);
                 knownHeads.forgetAll();
+                lookUpStored = true;
                 if (Sql.isUniqueViolation(e) && raceRetries++ < MAX_RACE_RETRIES) {
                   // Another writer got there first without our lock; re-validate against the new heads.
                   plan = null;
@@ -450,8 +454,10 @@ public final class JdbcOperationStore implements OperationStore {
           c.commit();
         } catch (SQLException e) {
           Sql.rollbackQuietly(c, e);
-          // A remembered head may be why (another writer appended): re-plan from the database.
+          // A remembered head may be why (another writer appended), or a stored duplicate: re-plan
+          // from the database, looking the operation ids up.
           knownHeads.forgetAll();
+          lookUpStored = true;
           if (!isolate) {
             // Find the batch at fault: redo the group inserting batch by batch.
             isolate = true;
@@ -485,18 +491,15 @@ public final class JdbcOperationStore implements OperationStore {
   }
 
   /** Validates every request of the group against the current heads, assigning ordinals to the accepted. */
-  private GroupPlan plan(Connection c, List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> requests)
+  private GroupPlan plan(
+      Connection c, List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> requests, boolean lookUpStored)
       throws SQLException {
     Set<StreamKey> streams = new LinkedHashSet<>();
     Set<String> documents = new LinkedHashSet<>();
-    Set<Instance> instances = new LinkedHashSet<>();
     for (var request : requests) {
       for (StreamAppend append : request.item().appends()) {
         streams.add(append.stream());
         documents.add(append.stream().documentId());
-        for (Operation op : append.operations()) {
-          instances.add(new Instance(append.stream(), op.id(), op.skip()));
-        }
       }
     }
     long ordinal = maxOrdinal(c);
@@ -507,7 +510,7 @@ public final class JdbcOperationStore implements OperationStore {
       heads = heads(c, streams, true);
     }
     Map<String, String> types = documentTypes(c, documents);
-    Set<Instance> stored = storedInstances(c, instances);
+    Set<Instance> stored = lookUpStored ? storedInstances(c, requests) : Set.of();
     Map<StreamKey, Map<Long, OperationWithContext>> pending = new HashMap<>();
 
     GroupPlan plan = new GroupPlan();
@@ -707,8 +710,18 @@ public final class JdbcOperationStore implements OperationStore {
     return heads;
   }
 
-  /** Which of these operation instances (stream, id, skip) are already stored. */
-  private Set<Instance> storedInstances(Connection c, Set<Instance> instances) throws SQLException {
+  /** Which of the requests' operation instances (stream, id, skip) are already stored. */
+  private Set<Instance> storedInstances(
+      Connection c, List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> requests)
+      throws SQLException {
+    Set<Instance> instances = new LinkedHashSet<>();
+    for (var request : requests) {
+      for (StreamAppend append : request.item().appends()) {
+        for (Operation op : append.operations()) {
+          instances.add(new Instance(append.stream(), op.id(), op.skip()));
+        }
+      }
+    }
     Set<Instance> found = new HashSet<>();
     List<Instance> all = new ArrayList<>(instances);
     for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {

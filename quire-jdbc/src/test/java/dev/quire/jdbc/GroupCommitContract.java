@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.model.OperationWithContext;
+import dev.quire.store.DuplicateOperationException;
 import dev.quire.store.RevisionMismatchException;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +135,32 @@ abstract class GroupCommitContract {
     assertThat(groups.get(1)).containsExactly(2L, 3L, 4L, 5L);
     assertThat(store.getSinceOrdinal(0, 100)).extracting(OperationWithContext::documentId)
         .containsExactly("blocker", "x", "x", "x", "z");
+  }
+
+  @Test
+  @Timeout(30)
+  void a_batch_repeating_a_stored_operation_fails_alone_and_the_rest_of_its_group_commits() throws Exception {
+    // The first group stores "op-a"; the second holds a batch that repeats it at the stream's head
+    // (only the unique index can tell) between two batches that must commit.
+    store.appendAsync(batch(append(stream("x"), dev.quire.store.Operations.op(0).id("op-a").build())));
+    assertThat(firstGroupCommitting.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+    var before = store.appendAsync(batch(append(stream("y"), operations(0, 1))));
+    var repeat = store.appendAsync(batch(append(stream("x"), dev.quire.store.Operations.op(1).id("op-a").build())));
+    var after = store.appendAsync(batch(append(stream("z"), operations(0, 1))));
+    releaseFirstGroup.countDown();
+
+    assertThat(before.get(WAIT_SECONDS, TimeUnit.SECONDS)).extracting(OperationWithContext::ordinal).containsExactly(2L);
+    assertThat(after.get(WAIT_SECONDS, TimeUnit.SECONDS)).extracting(OperationWithContext::ordinal).containsExactly(3L);
+    assertThatThrownBy(() -> repeat.get(WAIT_SECONDS, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(DuplicateOperationException.class, e -> {
+          assertThat(e.stream()).isEqualTo(stream("x"));
+          assertThat(e.operationId()).isEqualTo("op-a");
+        });
+    assertThat(groups).hasSize(2);
+    assertThat(store.getSinceOrdinal(0, 100)).extracting(OperationWithContext::documentId)
+        .containsExactly("x", "y", "z");
   }
 
   @Test
