@@ -2,6 +2,7 @@ package dev.quire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.concurrent.Scheduler;
+import dev.quire.concurrent.TaskThreads;
 import dev.quire.consistency.ConsistencyTracker;
 import dev.quire.consistency.StreamKey;
 import dev.quire.event.EventBus;
@@ -136,7 +137,7 @@ public final class Reactor implements AutoCloseable {
         scheduler,
         config.jobRetryPolicy != null ? config.jobRetryPolicy : JobRunner.DEFAULT_RETRY,
         config.jobParallelism != null ? config.jobParallelism : JobRunner.DEFAULT_PARALLELISM,
-        config.virtualThreads != null && config.virtualThreads);
+        config.virtualThreads != null ? config.virtualThreads : TaskThreads.virtualByDefault());
     // Job transitions first, then the coordinator: no OPERATIONS_READY can be missed.
     trackerSubscription = tracker.listenTo(bus);
     coordinator.start();

@@ -32,7 +32,8 @@ import java.util.Objects;
  *   <tr><td>{@link #retryPolicy} (read models)</td><td>{@link RetryPolicy#defaults()}</td></tr>
  *   <tr><td>{@link #jobRetryPolicy}</td><td>{@link JobRunner#DEFAULT_RETRY}: 5 attempts, 5 ms doubling to 500 ms</td></tr>
  *   <tr><td>{@link #jobParallelism}</td><td>64 jobs at once</td></tr>
- *   <tr><td>{@link #virtualThreads}</td><td>false (platform threads {@code quire-job-N})</td></tr>
+ *   <tr><td>{@link #virtualThreads}</td><td>true on JDK 24+, else false (platform threads {@code quire-job-N});
+ *       see {@link dev.quire.concurrent.TaskThreads}</td></tr>
  *   <tr><td>{@link #defaultReadTimeout}</td><td>10 s</td></tr>
  *   <tr><td>{@link #closeTimeout}</td><td>30 s</td></tr>
  *   <tr><td>{@link #jobRetention}</td><td>100,000 finished jobs, each for at most 10 minutes</td></tr>
@@ -132,7 +133,10 @@ public final class ReactorBuilder {
     return this;
   }
 
-  /** Runs jobs on virtual threads instead of platform threads; default false. */
+  /**
+   * Runs jobs on virtual threads ({@code true}) or platform threads; default {@link
+   * dev.quire.concurrent.TaskThreads#virtualByDefault()}: virtual on JDK 24 and later.
+   */
   public ReactorBuilder virtualThreads(boolean virtual) {
     virtualThreads = requireUnset(virtualThreads, virtual, "virtualThreads");
     return this;

@@ -18,9 +18,10 @@ final class JsonBufferPool implements RecyclerPool<BufferRecycler> {
   private static final long serialVersionUID = 1L;
   private static final RecyclerPool<BufferRecycler> PLATFORM = JsonRecyclerPools.threadLocalPool();
   /** Bounded: more buffers than concurrent users are dropped, not kept. */
-  private static final RecyclerPool<BufferRecycler> VIRTUAL = JsonRecyclerPools.newBoundedPool(64);
+  private final transient RecyclerPool<BufferRecycler> virtual = JsonRecyclerPools.newBoundedPool(64);
 
-  private JsonBufferPool() {}
+  /** The shared instance is {@link #INSTANCE}; tests make their own to start from an empty pool. */
+  JsonBufferPool() {}
 
   @Override
   public BufferRecycler acquireAndLinkPooled() {
@@ -37,8 +38,8 @@ final class JsonBufferPool implements RecyclerPool<BufferRecycler> {
     pool().releasePooled(recycler);
   }
 
-  private static RecyclerPool<BufferRecycler> pool() {
-    return Thread.currentThread().isVirtual() ? VIRTUAL : PLATFORM;
+  private RecyclerPool<BufferRecycler> pool() {
+    return Thread.currentThread().isVirtual() ? virtual : PLATFORM;
   }
 
   private Object readResolve() {

@@ -1,6 +1,6 @@
 package dev.quire.readmodel;
 
-import dev.quire.concurrent.NamedThreadFactory;
+import dev.quire.concurrent.TaskThreads;
 import dev.quire.concurrent.Scheduler;
 import dev.quire.consistency.ConsistencyCoordinate;
 import dev.quire.consistency.StreamKey;
@@ -30,7 +30,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -108,7 +107,7 @@ public final class ReadModelCoordinator implements AutoCloseable {
       this.executor = builder.executor;
       this.ownedExecutor = null;
     } else {
-      this.ownedExecutor = Executors.newCachedThreadPool(NamedThreadFactory.daemon("quire-readmodel"));
+      this.ownedExecutor = TaskThreads.newExecutor("quire-readmodel");
       this.executor = ownedExecutor;
     }
   }
@@ -930,8 +929,9 @@ public final class ReadModelCoordinator implements AutoCloseable {
     }
 
     /**
-     * Where read model code runs; default a cached pool of daemon threads named {@code
-     * quire-readmodel-N}, shut down by {@link #close()}. An injected executor is not shut down.
+     * Where read model code runs; default threads named {@code quire-readmodel-N} (virtual or a
+     * cached daemon pool, see {@link TaskThreads}), shut down by {@link #close()}. An injected
+     * executor is not shut down.
      */
     public Builder executor(Executor executor) {
       requireUnset(this.executor, "executor");

@@ -1,6 +1,7 @@
 package dev.quire.jdbc;
 
 import dev.quire.concurrent.NamedThreadFactory;
+import dev.quire.concurrent.TaskThreads;
 import dev.quire.consistency.ConsistencyCoordinate;
 import dev.quire.consistency.ConsistencyTracker;
 import dev.quire.consistency.StreamKey;
@@ -29,7 +30,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -211,7 +211,7 @@ final class ReadModelEngine implements AutoCloseable {
     this.tables = List.copyOf(tables);
     this.sql = new EngineSql(database.dialect());
     this.writer = new GroupCommitter<>("quire-jdbc-" + name, MAX_GROUP, GATHERING, this::writeGroup);
-    this.queries = Executors.newCachedThreadPool(NamedThreadFactory.daemon("quire-jdbc-" + name + "-query"));
+    this.queries = TaskThreads.newExecutor("quire-jdbc-" + name + "-query");
     if (database.dialect() == Dialect.POSTGRESQL) {
       this.listener = database.progressListener();
       this.subscriber = new ProgressListener.Subscriber() {
