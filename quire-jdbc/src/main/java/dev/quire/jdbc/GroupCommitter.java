@@ -73,13 +73,6 @@ final class GroupCommitter<T, R> implements AutoCloseable {
      * commit alone and the rest would queue behind its fsync, halving the group every round.
      */
     record ToPreviousSize(long maxNanos) implements Gathering {}
-
-    /**
-     * Keep taking requests while they arrive less than {@code idleNanos} apart, for at most {@code
-     * maxNanos}. For a committer fed in bursts by another stage (a read model fed by the append
-     * writer's groups, one job at a time): without it, it commits the head of each burst on its own.
-     */
-    record WhileArriving(long idleNanos, long maxNanos) implements Gathering {}
   }
 
   GroupCommitter(String name, int maxGroupSize, Gathering gathering, Handler<T, R> handler) {
@@ -142,8 +135,6 @@ final class GroupCommitter<T, R> implements AutoCloseable {
           case Gathering.None none -> {}
           case Gathering.ToPreviousSize toPrevious ->
               gatherToSize(group, Math.min(previousSize, maxGroupSize), toPrevious.maxNanos());
-          case Gathering.WhileArriving whileArriving ->
-              gatherWhileArriving(group, whileArriving.idleNanos(), whileArriving.maxNanos());
         }
       } catch (InterruptedException e) {
         failAll(new IllegalStateException(name + " was interrupted"));
@@ -163,17 +154,6 @@ final class GroupCommitter<T, R> implements AutoCloseable {
     long deadline = System.nanoTime() + maxNanos;
     while (group.size() < target && !group.contains(poison)) {
       if (!takeNext(group, deadline - System.nanoTime())) {
-        return;
-      }
-    }
-  }
-
-  /** Takes requests while the next one comes within {@code idleNanos}, up to {@code maxNanos} in all. */
-  private void gatherWhileArriving(List<Request<T, R>> group, long idleNanos, long maxNanos)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + maxNanos;
-    while (group.size() < maxGroupSize && !group.contains(poison)) {
-      if (!takeNext(group, Math.min(idleNanos, deadline - System.nanoTime()))) {
         return;
       }
     }

@@ -17,21 +17,6 @@ class GroupCommitterTest {
   private static final long LONG = TimeUnit.SECONDS.toNanos(30);
 
   @Test
-  void whileArrivingKeepsABurstTogetherUpToTheMaximumGroupSize() throws Exception {
-    List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
-    try (GroupCommitter<Integer, Integer> committer = new GroupCommitter<>("test", 3,
-        new GroupCommitter.Gathering.WhileArriving(LONG, LONG), group -> record(groups, group))) {
-      List<CompletableFuture<Integer>> results = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        results.add(committer.submit(i));
-      }
-      // The worker took the first request and keeps waiting (idle limit 30 s) until the group is full.
-      assertThat(results.get(2).get(10, TimeUnit.SECONDS)).isEqualTo(20);
-      assertThat(groups).containsExactly(List.of(0, 1, 2));
-    }
-  }
-
-  @Test
   void toPreviousSizeWaitsForAsManyAsTheLastGroupHad() throws Exception {
     List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch entered = new CountDownLatch(1);
@@ -83,7 +68,7 @@ class GroupCommitterTest {
   @Test
   void closeFinishesQueuedRequestsAndRefusesLaterOnes() throws Exception {
     GroupCommitter<Integer, Integer> committer = new GroupCommitter<>("test", 2,
-        new GroupCommitter.Gathering.WhileArriving(LONG, LONG), group -> record(new ArrayList<>(), group));
+        new GroupCommitter.Gathering.ToPreviousSize(LONG), group -> record(new ArrayList<>(), group));
     List<CompletableFuture<Integer>> queued = List.of(committer.submit(1), committer.submit(2), committer.submit(3));
     committer.close();
     for (CompletableFuture<Integer> f : queued) {
