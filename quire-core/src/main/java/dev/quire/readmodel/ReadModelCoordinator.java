@@ -1,7 +1,7 @@
 package dev.quire.readmodel;
 
-import dev.quire.concurrent.TaskThreads;
 import dev.quire.concurrent.Scheduler;
+import dev.quire.concurrent.TaskThreads;
 import dev.quire.consistency.ConsistencyCoordinate;
 import dev.quire.consistency.StreamKey;
 import dev.quire.event.EventBus;
