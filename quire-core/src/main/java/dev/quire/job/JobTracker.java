@@ -32,9 +32,9 @@ import java.util.function.UnaryOperator;
  * <p>Retention: live jobs are always kept. Finished jobs (terminal status) are kept for {@code
  * retention} (default 10 minutes) and at most {@code maxFinished} of them (default 100,000), the
  * oldest evicted first; eviction runs as jobs finish. After eviction {@link #get} is empty and an
- * await fails with {@link UnknownJobException}. A finished job is kept in a compact form ({@code
- * Done}: one object and its token, rebuilt into a {@link JobInfo} when read), because what the
- * retained jobs keep alive sets the young collections' pauses under load.
+ * await fails with {@link UnknownJobException}. A finished job is kept encoded in {@link
+ * FinishedJobs}, without an object of its own, because what the retained jobs keep alive sets the
+ * young collections' pauses under load.
  *
  * <p>Concurrency: the map is concurrent; each entry is updated under its own monitor; listeners
  * (awaiters) are called outside it, on the thread that made the job terminal.
@@ -44,7 +44,8 @@ public final class JobTracker {
   public static final int DEFAULT_MAX_FINISHED = 100_000;
   public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(10);
 
-  private final ConcurrentHashMap<String, Slot> jobs = new ConcurrentHashMap<>();
+  /** Jobs not yet terminal; a terminal one moves to {@link #finished} under its monitor. */
+  private final ConcurrentHashMap<String, Live> jobs = new ConcurrentHashMap<>();
   private final FinishedJobs finished;
   private final Scheduler scheduler;
 
@@ -87,7 +88,7 @@ public final class JobTracker {
   public JobInfo register(Job job) {
     JobInfo info = new JobInfo(job.id(), job.documentId(), JobStatus.PENDING, job.createdAt(), null, null,
         List.of(), Optional.empty(), 0);
-    if (jobs.putIfAbsent(job.id(), new Live(info)) != null) {
+    if (finished.get(job.id()).isPresent() || jobs.putIfAbsent(job.id(), new Live(info)) != null) {
       throw new InvalidJobException(job.id(), "Duplicate job id: " + job.id());
     }
     return info;
@@ -99,8 +100,16 @@ public final class JobTracker {
   }
 
   public Optional<JobInfo> get(String jobId) {
-    Slot slot = jobs.get(jobId);
-    return slot == null ? Optional.empty() : Optional.of(slot.info(jobId));
+    Live entry = jobs.get(jobId);
+    if (entry != null) {
+      synchronized (entry) {
+        if (!entry.retired) {
+          return Optional.of(entry.info);
+        }
+      }
+    }
+    // Finished: it went to `finished` before it left `jobs`.
+    return finished.get(jobId);
   }
 
   /**
@@ -114,7 +123,7 @@ public final class JobTracker {
 
   /** Jobs currently held (live and retained finished ones). */
   public int size() {
-    return jobs.size();
+    return jobs.size() + finished.size();
   }
 
   /** PENDING → RUNNING, or a retry of a RUNNING job; counts the attempt. */
@@ -183,18 +192,15 @@ public final class JobTracker {
    */
   public Runnable onTerminal(String jobId, Consumer<JobInfo> listener) {
     while (true) {
-      Slot slot = jobs.get(jobId);
-      if (slot == null) {
-        throw new UnknownJobException(jobId);
-      }
-      if (slot instanceof Done done) {
-        listener.accept(done.info(jobId));
+      Live entry = jobs.get(jobId);
+      if (entry == null) {
+        JobInfo done = finished.get(jobId).orElseThrow(() -> new UnknownJobException(jobId));
+        listener.accept(done);
         return () -> {};
       }
-      Live entry = (Live) slot;
       synchronized (entry) {
         if (entry.retired) {
-          continue; // finished meanwhile: its Done is in the map now
+          continue; // finished meanwhile: it is among the finished jobs now
         }
         entry.addListener(listener);
       }
@@ -208,19 +214,12 @@ public final class JobTracker {
 
   private void update(String jobId, UnaryOperator<JobInfo> transition) {
     while (true) {
-      Slot slot = jobs.get(jobId);
-      if (slot == null) {
+      Live entry = jobs.get(jobId);
+      if (entry == null) {
+        // A terminal job that moves on (READ_FAILED → READ_READY) stays finished, where it is.
+        finished.update(jobId, transition);
         return;
       }
-      if (slot instanceof Done done) {
-        // A terminal job that moves on (READ_FAILED → READ_READY) stays finished and stays compact.
-        JobInfo next = transition.apply(done.info(jobId));
-        if (next == null || jobs.replace(jobId, done, Done.of(next))) {
-          return;
-        }
-        continue;
-      }
-      Live entry = (Live) slot;
       JobInfo next;
       List<Consumer<JobInfo>> toNotify;
       synchronized (entry) {
@@ -235,14 +234,12 @@ public final class JobTracker {
         if (!next.isTerminal()) {
           return;
         }
-        // Replaced under the entry's monitor, so every later reader finds the Done.
+        // Moved under the entry's monitor, finished first, so every later reader finds it. Adding
+        // forgets older jobs beyond the retention: whoever hears of this one sees them gone.
+        finished.add(next, scheduler.nanoTime());
         entry.retired = true;
-        jobs.replace(jobId, entry, Done.of(next));
+        jobs.remove(jobId, entry);
         toNotify = entry.takeListeners();
-      }
-      // Retention first: whoever hears that this job finished sees the older ones already forgotten.
-      for (String forgotten : finished.add(jobId, scheduler.nanoTime())) {
-        jobs.remove(forgotten);
       }
       for (Consumer<JobInfo> listener : toNotify) {
         listener.accept(next);
@@ -282,25 +279,15 @@ public final class JobTracker {
         attempts);
   }
 
-  /** What the map holds for a job: {@link Live} until it is terminal, then {@link Done}. */
-  private sealed interface Slot permits Live, Done {
-    JobInfo info(String jobId);
-  }
-
   /** A job not yet terminal: changes under its own monitor, may have listeners. */
-  private static final class Live implements Slot {
+  private static final class Live {
     JobInfo info;
-    /** Terminal and replaced by a Done in the map: readers that still hold this must look again. */
+    /** Terminal and moved to the finished jobs: readers that still hold this must look there. */
     boolean retired;
     private List<Consumer<JobInfo>> listeners;
 
     Live(JobInfo info) {
       this.info = info;
-    }
-
-    @Override
-    public synchronized JobInfo info(String jobId) {
-      return info;
     }
 
     void addListener(Consumer<JobInfo> listener) {
@@ -320,38 +307,6 @@ public final class JobTracker {
       List<Consumer<JobInfo>> taken = listeners == null ? List.of() : listeners;
       listeners = null;
       return taken;
-    }
-  }
-
-  /**
-   * A terminal job, compact: times as numbers, the token itself rather than an Optional, the id
-   * left to the map's key. Rebuilt into a {@link JobInfo} when read.
-   */
-  private record Done(
-      String documentId,
-      JobStatus status,
-      long createdSecond,
-      int createdNano,
-      long completedSecond,
-      int completedNano,
-      ErrorInfo error,
-      List<ErrorInfo> errorHistory,
-      ConsistencyToken token,
-      int attempts) implements Slot {
-
-    static Done of(JobInfo info) {
-      Instant completed = info.completedAt();
-      return new Done(info.documentId(), info.status(), info.createdAt().getEpochSecond(), info.createdAt().getNano(),
-          completed == null ? Long.MIN_VALUE : completed.getEpochSecond(), completed == null ? 0 : completed.getNano(),
-          info.error(), info.errorHistory().isEmpty() ? List.of() : info.errorHistory(),
-          info.consistencyToken().orElse(null), info.attempts());
-    }
-
-    @Override
-    public JobInfo info(String jobId) {
-      Instant completed = completedSecond == Long.MIN_VALUE ? null : Instant.ofEpochSecond(completedSecond, completedNano);
-      return new JobInfo(jobId, documentId, status, Instant.ofEpochSecond(createdSecond, createdNano), completed, error,
-          errorHistory, Optional.ofNullable(token), attempts);
     }
   }
 }
