@@ -28,7 +28,8 @@ import java.util.function.UnaryOperator;
 final class FinishedJobs {
 
   static final int INITIAL_SLOTS = 256;
-  static final int SLOT_BYTES = 192;
+  /** Room for a 36-character job id, a 64-character document id and a one-stream token. */
+  static final int SLOT_BYTES = 256;
 
   private static final JobStatus[] STATUSES = JobStatus.values();
 
@@ -101,6 +102,11 @@ final class FinishedJobs {
   /** Slots allocated now, at most the capacity (a test seam). */
   synchronized int slots() {
     return finishedAt.length;
+  }
+
+  /** Kept jobs that did not fit their slot (a test seam). */
+  synchronized int keptAsObjects() {
+    return oversized.size();
   }
 
   /** The kept jobs' ids, oldest first (a test seam). */

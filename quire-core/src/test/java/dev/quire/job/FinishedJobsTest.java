@@ -116,9 +116,23 @@ class FinishedJobsTest {
 
     assertThat(finished.get("f")).contains(failed);
     assertThat(finished.get(longId.id())).contains(longId);
+    assertThat(finished.keptAsObjects()).isEqualTo(2);
     finished.add(job("next"), 3);
     assertThat(finished.get("f")).isEmpty();
+    assertThat(finished.keptAsObjects()).isEqualTo(1);
     assertThat(finished.idsOldestFirst()).containsExactly(longId.id(), "next");
+  }
+
+  @Test
+  void aJobWithUuidAndLongDocumentIds_fitsItsSlot() {
+    FinishedJobs finished = new FinishedJobs(10, Long.MAX_VALUE);
+    String document = "d".repeat(64);
+    JobInfo info = new JobInfo("0d8f3c2e-6a1b-4f7e-9c3d-5b2a1e0f9d8c", document, JobStatus.READ_READY, CREATED,
+        CREATED, null, List.of(), Optional.of(token(document, 123_456_789L)), 2);
+    finished.add(info, 1);
+
+    assertThat(finished.keptAsObjects()).isZero();
+    assertThat(finished.get(info.id())).contains(info);
   }
 
   @Test
