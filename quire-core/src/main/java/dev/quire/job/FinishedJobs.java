@@ -72,6 +72,10 @@ final class FinishedJobs {
     size++;
   }
 
+  synchronized boolean contains(String jobId) {
+    return find(jobId) >= 0;
+  }
+
   synchronized Optional<JobInfo> get(String jobId) {
     int slot = find(jobId);
     return slot < 0 ? Optional.empty() : Optional.of(load(slot, jobId));
@@ -113,8 +117,7 @@ final class FinishedJobs {
   synchronized List<String> idsOldestFirst() {
     List<String> ids = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      int slot = (oldest + i) % slots();
-      ids.add(oversized.containsKey(slot) ? oversized.get(slot).id() : Decoder.at(data, slot).string());
+      ids.add(idAt((oldest + i) % slots()));
     }
     return ids;
   }

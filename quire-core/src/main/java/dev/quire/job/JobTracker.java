@@ -88,7 +88,7 @@ public final class JobTracker {
   public JobInfo register(Job job) {
     JobInfo info = new JobInfo(job.id(), job.documentId(), JobStatus.PENDING, job.createdAt(), null, null,
         List.of(), Optional.empty(), 0);
-    if (finished.get(job.id()).isPresent() || jobs.putIfAbsent(job.id(), new Live(info)) != null) {
+    if (finished.contains(job.id()) || jobs.putIfAbsent(job.id(), new Live(info)) != null) {
       throw new InvalidJobException(job.id(), "Duplicate job id: " + job.id());
     }
     return info;

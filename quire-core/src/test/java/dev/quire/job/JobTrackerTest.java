@@ -1,6 +1,7 @@
 package dev.quire.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.concurrent.ManualScheduler;
 import dev.quire.consistency.ConsistencyCoordinate;
@@ -59,6 +60,22 @@ class JobTrackerTest {
     JobInfo info = tracker.get(id).orElseThrow();
     assertThat(info.status()).isEqualTo(JobStatus.READ_READY);
     assertThat(info.completedAt()).isEqualTo(scheduler.now());
+  }
+
+  @Test
+  void anIdAlreadyHeld_liveOrFinished_isRefused() {
+    JobTracker tracker = new JobTracker(scheduler);
+    Job live = JobTestSupport.job("doc", JobTestSupport.set("/a", 1));
+    tracker.register(live);
+    String finished = failed(tracker);
+
+    for (String id : List.of(live.id(), finished)) {
+      Job again = new Job(id, live.kind(), live.documentId(), live.branch(), live.actions(), live.dependencies(),
+          live.meta(), live.createdAt());
+      assertThatThrownBy(() -> tracker.register(again))
+          .isInstanceOf(InvalidJobException.class)
+          .hasMessageContaining("Duplicate job id");
+    }
   }
 
   @Test
