@@ -1,5 +1,6 @@
 package dev.quire.bench.http;
 
+import dev.quire.bench.load.DocumentRotation;
 import dev.quire.bench.load.Environment;
 import dev.quire.bench.load.Latency;
 import dev.quire.bench.load.LatencySummary;
@@ -34,8 +35,9 @@ import org.HdrHistogram.Histogram;
  * <p>D documents of type {@code quire/json} are created first with {@code POST /v1/documents?wait=true}
  * (not measured; ids {@code bench-http-<runId>-<i>}, a fresh run id each run so reruns against the
  * same server never collide). Each job is then one {@code POST /v1/documents/{id}/actions?wait=true}
- * of {@code batchSize} {@code SET}s, round robin over the documents; the server answers 200 once
- * the job is READ_READY, with the job's {@code Quire-Consistency-Token}, and the client then reads
+ * of {@code batchSize} {@code SET}s, round robin over the documents in a fixed shuffled order
+ * ({@link DocumentRotation}); the server answers 200 once the job is READ_READY, with the job's
+ * {@code Quire-Consistency-Token}, and the client then reads
  * the document with that token ({@code GET /v1/documents/{id}}) and times the read. Any non-2xx
  * answer, or none, is a failure: counted by kind, the first one's problem JSON kept.
  *
@@ -92,11 +94,7 @@ public final class HttpLoadBenchmark {
         JOB_FINISH_TIMEOUT);
     this.runId = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(
         ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
-    List<String> ids = new ArrayList<>(config.documents());
-    for (int i = 0; i < config.documents(); i++) {
-      ids.add(DOCUMENT_PREFIX + runId + "-" + i);
-    }
-    this.documentIds = List.copyOf(ids);
+    this.documentIds = DocumentRotation.ids(DOCUMENT_PREFIX + runId + "-", config.documents());
     this.server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
   }
 

@@ -32,9 +32,10 @@ import org.HdrHistogram.Histogram;
  *
  * <p>D documents of type {@code quire/json} are created first (not measured). Each job then applies
  * {@code batchSize} {@code SET} actions to one document's {@code global} scope; jobs go to the
- * documents round robin, so a count-bounded run gives each document exactly M actions. Job
- * transitions are timed from the reactor's events ({@link JobClock}), never by polling; once a job
- * is READ_READY its client reads the document with the job's token and times that read.
+ * documents round robin in a fixed shuffled order ({@link DocumentRotation}), so a count-bounded
+ * run gives each document exactly M actions. Job transitions are timed from the reactor's events
+ * ({@link JobClock}), never by polling; once a job is READ_READY its client reads the document with
+ * the job's token and times that read.
  *
  * <ul>
  *   <li><b>Closed loop</b> (saturation): C clients, each submitting its next job once the previous
@@ -78,11 +79,7 @@ public final class LoadBenchmark {
     // A job is a wait for READ_READY and a read, each bounded by its own timeout; past both it is stuck.
     this.driver = new LoadDriver(config.mode(), config.clients(), config.ratePerSecond(), "quire-bench",
         JOB_TIMEOUT.plus(READ_TIMEOUT).plusSeconds(10));
-    List<String> ids = new ArrayList<>(config.documents());
-    for (int i = 0; i < config.documents(); i++) {
-      ids.add(DOCUMENT_PREFIX + i);
-    }
-    this.documentIds = List.copyOf(ids);
+    this.documentIds = DocumentRotation.ids(DOCUMENT_PREFIX, config.documents());
   }
 
   /**
