@@ -179,6 +179,10 @@ public final class BenchMain implements Runnable {
       out.printf(Locale.ROOT, "  CPU %.1f µs/job (%.1f s), peak heap %,d MiB, peak RSS %,d MiB%s%n",
           r.cpuMicrosPerJob(), r.cpuSeconds(), r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20,
           r.peakRssReset() ? "" : " (since start-up)");
+      if (r.writtenBytesPerJob() >= 0) {
+        out.printf(Locale.ROOT, "  I/O per job (system calls): %,.1f KB written, %,.1f KB read%n",
+            r.writtenBytesPerJob() / 1000.0, r.readBytesPerJob() / 1000.0);
+      }
       ReportLines.wrote(out, folder, result.plot());
       out.flush();
     }

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Process-wide resource readings: CPU time, peak heap and peak resident set size.
+ * Process-wide resource readings: CPU time, peak heap, peak resident set size and the bytes passed
+ * to read and write system calls.
  *
  * <p>CPU time is the whole process (reactor, benchmark clients, GC, JIT), so "CPU per job" is an
  * upper bound on what the engine itself costs. Peak heap is the sum of the heap pools' peaks since
@@ -22,6 +23,14 @@ public final class ProcessStats {
 
   private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
+  private static final Path IO = Path.of("/proc/self/io");
+
+  /**
+   * Bytes this process has passed to read and write system calls ({@code rchar}, {@code wchar} of
+   * {@code /proc/self/io}): for SQLite, mostly its WAL and database file, which is where a commit's
+   * pages show up (file pages served from the OS cache count too, sockets as well).
+   */
+  public record SyscallBytes(long read, long written) {}
 
   private ProcessStats() {}
 
@@ -67,6 +76,24 @@ public final class ProcessStats {
   /** Current resident set size in bytes ({@code VmRSS}); -1 when unknown. */
   public static long rssBytes() {
     return statusKb("VmRSS:");
+  }
+
+  /** Bytes read and written through system calls since start-up; null when unknown (not Linux). */
+  public static SyscallBytes syscallBytes() {
+    long read = -1;
+    long written = -1;
+    try {
+      for (String line : Files.readAllLines(IO)) {
+        if (line.startsWith("rchar:")) {
+          read = Long.parseLong(line.substring("rchar:".length()).trim());
+        } else if (line.startsWith("wchar:")) {
+          written = Long.parseLong(line.substring("wchar:".length()).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return read < 0 || written < 0 ? null : new SyscallBytes(read, written);
   }
 
   private static List<MemoryPoolMXBean> heapPools() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class DocumentRotationTest {
@@ -13,7 +14,7 @@ class DocumentRotationTest {
     List<String> ids = DocumentRotation.ids("doc-", 1000);
 
     assertThat(ids).hasSize(1000).doesNotHaveDuplicates()
-        .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "doc-" + i).toList());
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1000).mapToObj(i -> "doc-" + i).toList());
     assertThat(DocumentRotation.ids("doc-", 1000)).isEqualTo(ids);
   }
 
