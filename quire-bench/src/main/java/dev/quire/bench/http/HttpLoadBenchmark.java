@@ -37,9 +37,9 @@ import org.HdrHistogram.Histogram;
  * same server never collide). Each job is then one {@code POST /v1/documents/{id}/actions?wait=true}
  * of {@code batchSize} {@code SET}s, round robin over the documents in a fixed shuffled order
  * ({@link DocumentRotation}); the server answers 200 once the job is READ_READY, with the job's
- * {@code Quire-Consistency-Token}, and the client then reads
- * the document with that token ({@code GET /v1/documents/{id}}) and times the read. Any non-2xx
- * answer, or none, is a failure: counted by kind, the first one's problem JSON kept.
+ * {@code Quire-Consistency-Token}, and the client then reads the document with that token
+ * ({@code GET /v1/documents/{id}}) and times the read. Any non-2xx answer, or none, is a failure:
+ * counted by kind, the first one's problem JSON kept.
  *
  * <ul>
  *   <li><b>Closed loop</b>: C virtual-thread clients, each sending its next job once the previous one

@@ -22,7 +22,7 @@ public final class DocumentRotation {
 
   private DocumentRotation() {}
 
-  /** {@code count} ids {@code prefix + i}, shuffled with a fixed seed: the i-th job writes to element i mod count. */
+  /** {@code count} ids {@code prefix + i} in a fixed shuffled order: job i writes to element i mod count. */
   public static List<String> ids(String prefix, int count) {
     if (count < 1) {
       throw new IllegalArgumentException("count must be >= 1, got " + count);

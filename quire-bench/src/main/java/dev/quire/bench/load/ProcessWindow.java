@@ -2,11 +2,12 @@ package dev.quire.bench.load;
 
 /**
  * Measures this process over a benchmark's measured window: {@link #open()} resets the peaks and
- * takes the CPU time and I/O byte counts when the window opens, {@link #close()} takes it again when it closes (from the
- * {@link LoadDriver}'s window callback, so jobs finishing afterwards do not count).
+ * takes the CPU time and I/O byte counts when the window opens, {@link #close()} takes them again
+ * when it closes (from the {@link LoadDriver}'s window callback, so jobs finishing afterwards do
+ * not count).
  *
- * <p>Concurrency: {@link #close()} may run on another thread than the readers; the CPU time it
- * takes is published through a volatile field.
+ * <p>Concurrency: {@link #close()} may run on another thread than the readers; what it takes is
+ * published through volatile fields.
  */
 public final class ProcessWindow {
 
