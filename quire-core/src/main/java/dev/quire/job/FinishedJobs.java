@@ -124,13 +124,13 @@ final class FinishedJobs {
 
   private void forgetOldest() {
     unindex(oldest);
-    oversized.remove(oldest);
+    forgetOversized(oldest);
     oldest = (oldest + 1) % slots();
     size--;
   }
 
   private void store(int slot, JobInfo info) {
-    oversized.remove(slot);
+    forgetOversized(slot);
     hashes[slot] = info.id().hashCode();
     if (!encoder.encode(info, data, slot * SLOT_BYTES)) {
       oversized.put(slot, info);
@@ -138,7 +138,7 @@ final class FinishedJobs {
   }
 
   private JobInfo load(int slot, String jobId) {
-    JobInfo kept = oversized.get(slot);
+    JobInfo kept = oversizedAt(slot);
     return kept != null ? kept : Decoder.at(data, slot).job(jobId);
   }
 
@@ -156,8 +156,19 @@ final class FinishedJobs {
   }
 
   private String idAt(int slot) {
-    JobInfo kept = oversized.get(slot);
+    JobInfo kept = oversizedAt(slot);
     return kept != null ? kept.id() : Decoder.at(data, slot).string();
+  }
+
+  // Almost always empty: checking first spares every lookup a boxed slot number and a hash probe.
+  private JobInfo oversizedAt(int slot) {
+    return oversized.isEmpty() ? null : oversized.get(slot);
+  }
+
+  private void forgetOversized(int slot) {
+    if (!oversized.isEmpty()) {
+      oversized.remove(slot);
+    }
   }
 
   private void index(int slot) {
@@ -214,7 +225,7 @@ final class FinishedJobs {
       System.arraycopy(oldData, from * SLOT_BYTES, data, i * SLOT_BYTES, SLOT_BYTES);
       hashes[i] = oldHashes[from];
       finishedAt[i] = oldTimes[from];
-      JobInfo kept = oldOversized.get(from);
+      JobInfo kept = oldOversized.isEmpty() ? null : oldOversized.get(from);
       if (kept != null) {
         oversized.put(i, kept);
       }
@@ -316,7 +327,7 @@ final class FinishedJobs {
     }
 
     JobInfo job(String jobId) {
-      string(); // the id, known
+      skipString(); // the id, known
       String documentId = string();
       JobStatus status = STATUSES[in[at++]];
       Instant createdAt = instant();
@@ -334,6 +345,11 @@ final class FinishedJobs {
       }
       return new JobInfo(jobId, documentId, status, createdAt, completedAt, null, List.of(), Optional.ofNullable(token),
           attempts);
+    }
+
+    private void skipString() {
+      int length = in[at++] & 0xFF;
+      at += length;
     }
 
     String string() {
