@@ -80,20 +80,14 @@ public final class ProcessStats {
 
   /** Bytes read and written through system calls since start-up; null when unknown (not Linux). */
   public static SyscallBytes syscallBytes() {
-    long read = -1;
-    long written = -1;
     try {
-      for (String line : Files.readAllLines(IO)) {
-        if (line.startsWith("rchar:")) {
-          read = Long.parseLong(line.substring("rchar:".length()).trim());
-        } else if (line.startsWith("wchar:")) {
-          written = Long.parseLong(line.substring("wchar:".length()).trim());
-        }
-      }
+      List<String> lines = Files.readAllLines(IO);
+      long read = field(lines, "rchar:");
+      long written = field(lines, "wchar:");
+      return read < 0 || written < 0 ? null : new SyscallBytes(read, written);
     } catch (IOException | RuntimeException e) {
       return null;
     }
-    return read < 0 || written < 0 ? null : new SyscallBytes(read, written);
   }
 
   private static List<MemoryPoolMXBean> heapPools() {
@@ -103,14 +97,19 @@ public final class ProcessStats {
 
   private static long statusKb(String field) {
     try {
-      for (String line : Files.readAllLines(STATUS)) {
-        if (line.startsWith(field)) {
-          String[] parts = line.substring(field.length()).trim().split("\\s+");
-          return Long.parseLong(parts[0]) * 1024;
-        }
-      }
+      long kb = field(Files.readAllLines(STATUS), field);
+      return kb < 0 ? -1 : kb * 1024;
     } catch (IOException | RuntimeException e) {
       return -1;
+    }
+  }
+
+  /** The first number after {@code field} on the line that starts with it ({@code /proc} style); -1 if none. */
+  private static long field(List<String> lines, String field) {
+    for (String line : lines) {
+      if (line.startsWith(field)) {
+        return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+      }
     }
     return -1;
   }
