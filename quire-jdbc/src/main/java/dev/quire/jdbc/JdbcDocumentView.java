@@ -117,6 +117,12 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       }
 
       @Override
+      public String progressTable() {
+        // Each snapshot row holds its stream's last index, written with the operation that set it.
+        return "quire_snapshots";
+      }
+
+      @Override
       public void liveTablesReplaced() {
         commits.beginWrite();
         try {

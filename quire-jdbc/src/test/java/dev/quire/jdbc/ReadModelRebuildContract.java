@@ -119,13 +119,15 @@ abstract class ReadModelRebuildContract {
   void a_rebuild_sets_stored_progress_from_the_store_whatever_it_was() throws Exception {
     writeDocumentWithAChildAndCountTen();
     try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-      // One row too high, one too low, one missing: the swap's upsert must set all three.
-      s.execute("UPDATE quire_stream_progress SET last_index = 99 WHERE read_model = '" + DocumentView.NAME
-          + "' AND document_id = 'doc-1' AND scope = '" + Scopes.GLOBAL + "'");
+      // The indexer's rows one too low, one missing: the swap's upsert must set both.
       s.execute("UPDATE quire_stream_progress SET last_index = 0 WHERE read_model = '" + DocumentIndexer.NAME
           + "' AND document_id = 'doc-1' AND scope = '" + Scopes.GLOBAL + "'");
-      s.execute("DELETE FROM quire_stream_progress WHERE read_model = '" + DocumentView.NAME
+      s.execute("DELETE FROM quire_stream_progress WHERE read_model = '" + DocumentIndexer.NAME
           + "' AND document_id = 'doc-1' AND scope = '" + Scopes.DOCUMENT + "'");
+      // The view's progress is its snapshots': one too high, one missing; the swap replaces them.
+      s.execute("UPDATE quire_snapshots SET last_index = 99 WHERE document_id = 'doc-1' AND scope = '"
+          + Scopes.GLOBAL + "'");
+      s.execute("DELETE FROM quire_snapshots WHERE document_id = 'doc-1' AND scope = '" + Scopes.DOCUMENT + "'");
     }
 
     view.rebuild().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -301,14 +303,16 @@ abstract class ReadModelRebuildContract {
     return names;
   }
 
+  /** The view's progress is its snapshots' last index; the indexer's is kept in quire_stream_progress. */
   private long storedProgress(String readModel, String documentId, String scope) throws Exception {
+    String table = readModel.equals(DocumentView.NAME) ? "quire_snapshots" : "quire_stream_progress";
     try (Connection c = database.dataSource().getConnection();
-        var ps = c.prepareStatement("SELECT last_index FROM quire_stream_progress"
-            + " WHERE read_model = ? AND document_id = ? AND scope = ? AND branch = ?")) {
-      ps.setString(1, readModel);
-      ps.setString(2, documentId);
-      ps.setString(3, scope);
-      ps.setString(4, Scopes.MAIN_BRANCH);
+        var ps = c.prepareStatement("SELECT last_index FROM " + table
+            + " WHERE document_id = ? AND scope = ? AND branch = ?"
+            + (readModel.equals(DocumentView.NAME) ? "" : " AND read_model = '" + readModel + "'"))) {
+      ps.setString(1, documentId);
+      ps.setString(2, scope);
+      ps.setString(3, Scopes.MAIN_BRANCH);
       try (var rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : -1;
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.consistency.ConsistencyToken;
 import dev.quire.consistency.ConsistencyTracker;
+import dev.quire.consistency.StreamKey;
 import dev.quire.index.DocumentIndexer;
 import dev.quire.model.Document;
 import dev.quire.model.OperationWithContext;
@@ -119,6 +120,22 @@ abstract class ReadModelRestartContract {
     assertThat(process.indexer().hasRelationship("doc-1", "doc-2", null, ReadOptions.after(token, Duration.ofMillis(1))))
         .isCompletedWithValue(true);
     assertThat(process.view().tracker().getLatest(written.get(1).key())).isEqualTo(OptionalLong.of(0));
+  }
+
+  @Test
+  void the_view_keeps_its_progress_in_its_snapshots_and_a_restart_seeds_the_tracker_from_them() throws Exception {
+    List<OperationWithContext> written = persist(ops.create("doc-1", null), ops.increment("doc-1", 0, 2, 2));
+    indexLive(written);
+    StreamKey untouched = StreamKey.of("doc-1", Scopes.LOCAL, Scopes.MAIN_BRANCH);
+
+    restart();
+
+    assertThat(storedProgress(process.database(), DocumentView.NAME)).isEmpty();
+    assertThat(snapshotIndex(process.database(), untouched)).as("the model's initial state, no operation").isEqualTo(-1);
+    ConsistencyTracker tracker = process.view().tracker();
+    assertThat(tracker.getLatest(written.get(0).key())).isEqualTo(OptionalLong.of(0));
+    assertThat(tracker.getLatest(written.get(1).key())).isEqualTo(OptionalLong.of(0));
+    assertThat(tracker.getLatest(untouched)).isEmpty();
   }
 
   @Test
@@ -241,6 +258,20 @@ abstract class ReadModelRestartContract {
       ps.setString(1, readModel);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static long snapshotIndex(QuireDatabase database, StreamKey stream) throws Exception {
+    try (Connection c = database.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT last_index FROM quire_snapshots WHERE document_id = ? AND scope = ? AND branch = ?")) {
+      ps.setString(1, stream.documentId());
+      ps.setString(2, stream.scope());
+      ps.setString(3, stream.branch());
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("a snapshot of %s", stream).isTrue();
+        return rs.getLong(1);
       }
     }
   }
