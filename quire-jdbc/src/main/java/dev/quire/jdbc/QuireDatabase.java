@@ -31,7 +31,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>SQLite connections run in WAL mode (readers never block the writer), with
  * {@code synchronous} set by {@link Durability}, a busy timeout, and {@code BEGIN IMMEDIATE} for
  * every write transaction so two writers queue on the lock instead of failing on upgrade; the WAL
- * is checkpointed by a background thread ({@link WalCheckpointer}) every 100 ms.
+ * is checkpointed by a background thread ({@link WalCheckpointer}) every 100 ms, which also restarts
+ * it every {@value WalCheckpointer#RESTART_PAGES} frames.
  * PostgreSQL connections use the URL's {@code currentSchema} (or {@link DatabaseConfig#schema()}),
  * created by the migration if missing.
  *
@@ -51,6 +52,8 @@ public final class QuireDatabase implements AutoCloseable {
   private final RebuildTurns rebuildTurns;
   // SQLite only; null on PostgreSQL.
   private final WalCheckpointer checkpointer;
+  // SQLite only; closed after the pool (its descriptor's close would drop SQLite's locks on the file).
+  private final DatabaseFileFlusher flusher;
   // This process's claim on the SQLite file or the PostgreSQL schema.
   private final DatabaseClaim ownership;
   // Guarded by this; PostgreSQL only, created on first use.
@@ -84,8 +87,9 @@ public final class QuireDatabase implements AutoCloseable {
       }
       throw new StorageException("Cannot migrate the Quire schema at " + url.redacted() + ": " + e.getMessage(), e);
     }
+    this.flusher = url.dialect() == Dialect.SQLITE ? new DatabaseFileFlusher(url.sqliteFile()) : null;
     this.checkpointer = url.dialect() == Dialect.SQLITE
-        ? new WalCheckpointer(dataSource, CHECKPOINT_INTERVAL)
+        ? new WalCheckpointer(dataSource, CHECKPOINT_INTERVAL, writeGate, flusher, WalCheckpointer.RESTART_PAGES)
         : null;
   }
 
@@ -179,6 +183,9 @@ public final class QuireDatabase implements AutoCloseable {
       checkpointer.close();
     }
     dataSource.close();
+    if (flusher != null) {
+      flusher.close();
+    }
     if (ownership != null) {
       ownership.close();
     }

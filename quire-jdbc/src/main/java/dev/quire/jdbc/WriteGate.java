@@ -54,4 +54,9 @@ final class WriteGate {
     }
     return acquired ? lock::unlock : OPEN;
   }
+
+  /** Test seam: how many threads wait for the gate. */
+  int waiting() {
+    return lock == null ? 0 : lock.getQueueLength();
+  }
 }

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,7 +104,8 @@ class SqliteDatabaseTest {
         store.append(batch(append(stream("doc"), operations(i * 50, 50))));
       }
       // A pass with no reader in the way copies every frame back into the database file.
-      try (WalCheckpointer checkpointer = new WalCheckpointer(db.dataSource(), java.time.Duration.ofHours(1))) {
+      try (WalCheckpointer checkpointer = new WalCheckpointer(db.dataSource(), Duration.ofHours(1), db.writeGate(),
+          null, WalCheckpointer.RESTART_PAGES)) {
         assertThat(checkpointer.checkpoint()).isZero();
       }
     }

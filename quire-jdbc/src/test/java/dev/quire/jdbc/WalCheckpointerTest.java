@@ -1,0 +1,130 @@
+package dev.quire.jdbc;
+
+import static dev.quire.store.Operations.append;
+import static dev.quire.store.Operations.batch;
+import static dev.quire.store.Operations.operations;
+import static dev.quire.store.Operations.stream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The background checkpoint's restarts of the write-ahead log, and the database file's flush they rely on. */
+class WalCheckpointerTest {
+
+  private static final Duration NEVER = Duration.ofHours(1);
+
+  @TempDir Path dir;
+
+  private QuireDatabase database;
+  private JdbcOperationStore store;
+  private DatabaseFileFlusher flusher;
+  private int appended;
+
+  @BeforeEach
+  void open() {
+    database = QuireDatabase.open(Databases.sqliteUrl(dir));
+    store = new JdbcOperationStore(database);
+    flusher = new DatabaseFileFlusher(dir.resolve("quire.db"));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    database.close();
+    flusher.close(); // after every SQLite connection to the file, as QuireDatabase does
+  }
+
+  private void appendSome() {
+    for (int i = 0; i < 10; i++) {
+      store.append(batch(append(stream("doc"), operations(appended, 20))));
+      appended += 20;
+    }
+  }
+
+  /** Frames in the log now (a PASSIVE pass of its own, which never restarts it). */
+  private long framesInLog() throws SQLException {
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      rs.next();
+      return rs.getLong(2);
+    }
+  }
+
+  @Test
+  void a_pass_over_a_log_of_the_restart_size_restarts_it_holding_the_write_gate() throws Exception {
+    appendSome();
+    try (WalCheckpointer checkpointer = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
+        flusher, (int) framesInLog())) {
+      CompletableFuture<Long> pass;
+      try (WriteGate.Permit held = database.writeGate().enter()) {
+        pass = CompletableFuture.supplyAsync(checkpointer::checkpoint);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (database.writeGate().waiting() == 0 && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        assertThat(database.writeGate().waiting()).as("the pass waits for the gate").isEqualTo(1);
+        assertThat(pass).isNotDone();
+      }
+      assertThat(pass.get(5, TimeUnit.SECONDS)).isZero();
+    }
+
+    int restartsBefore = walRestarts();
+
+    appendSome();
+
+    assertThat(walRestarts()).as("the next commit wrote the log from its start").isGreaterThan(restartsBefore);
+  }
+
+  /** The WAL header's checkpoint sequence number, which each restart of the log increments. */
+  private int walRestarts() throws IOException {
+    try (FileChannel wal = FileChannel.open(dir.resolve("quire.db-wal"), StandardOpenOption.READ)) {
+      ByteBuffer header = ByteBuffer.allocate(16);
+      wal.read(header, 0);
+      return header.getInt(12);
+    }
+  }
+
+  @Test
+  void a_pass_over_a_shorter_log_or_without_a_flusher_never_takes_the_write_gate() throws Exception {
+    appendSome();
+    long frames = framesInLog();
+    try (WalCheckpointer shortLog = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
+            flusher, (int) frames + 1);
+        WalCheckpointer noFlusher = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
+            null, 1);
+        WriteGate.Permit held = database.writeGate().enter()) {
+      assertThat(CompletableFuture.supplyAsync(shortLog::checkpoint).get(5, TimeUnit.SECONDS)).isZero();
+      assertThat(CompletableFuture.supplyAsync(noFlusher::checkpoint).get(5, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void the_flusher_flushes_until_closed_and_gives_up_for_good_on_a_file_it_cannot_open() {
+    assertThat(flusher.flush()).isTrue();
+    assertThat(flusher.usable()).isTrue();
+
+    DatabaseFileFlusher missing = new DatabaseFileFlusher(dir.resolve("no-such-folder/quire.db"));
+    assertThat(missing.flush()).isFalse();
+    assertThat(missing.usable()).isFalse();
+
+    DatabaseFileFlusher closed = new DatabaseFileFlusher(dir.resolve("quire.db"));
+    closed.close();
+    assertThat(closed.flush()).isFalse();
+    assertThat(closed.usable()).isFalse();
+  }
+}
