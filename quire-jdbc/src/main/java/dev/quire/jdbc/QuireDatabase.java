@@ -89,7 +89,8 @@ public final class QuireDatabase implements AutoCloseable {
     }
     this.flusher = url.dialect() == Dialect.SQLITE ? new DatabaseFileFlusher(url.sqliteFile()) : null;
     this.checkpointer = url.dialect() == Dialect.SQLITE
-        ? new WalCheckpointer(dataSource, CHECKPOINT_INTERVAL, writeGate, flusher, WalCheckpointer.RESTART_PAGES)
+        ? new WalCheckpointer(dataSource, CHECKPOINT_INTERVAL, writeGate, flusher, WalCheckpointer.RESTART_PAGES,
+            config.durability() == Durability.NORMAL)
         : null;
   }
 

@@ -131,7 +131,8 @@ abstract class ReadModelRestartContract {
     restart();
 
     assertThat(storedProgress(process.database(), DocumentView.NAME)).isEmpty();
-    assertThat(snapshotIndex(process.database(), untouched)).as("the model's initial state, no operation").isEqualTo(-1);
+    assertThat(snapshotIndex(process.database(), untouched)).as("the model's initial state, no operation")
+        .isEqualTo(-1);
     ConsistencyTracker tracker = process.view().tracker();
     assertThat(tracker.getLatest(written.get(0).key())).isEqualTo(OptionalLong.of(0));
     assertThat(tracker.getLatest(written.get(1).key())).isEqualTo(OptionalLong.of(0));

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The background checkpoint's restarts of the write-ahead log, and the database file's flush they rely on. */
 class WalCheckpointerTest {
@@ -65,11 +67,13 @@ class WalCheckpointerTest {
     }
   }
 
-  @Test
-  void a_pass_over_a_log_of_the_restart_size_restarts_it_holding_the_write_gate() throws Exception {
+  @ParameterizedTest(name = "flush every pass: {0}")
+  @ValueSource(booleans = {true, false})
+  void a_pass_over_a_log_of_the_restart_size_restarts_it_holding_the_write_gate(boolean flushEveryPass)
+      throws Exception {
     appendSome();
     try (WalCheckpointer checkpointer = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
-        flusher, (int) framesInLog())) {
+        flusher, (int) framesInLog(), flushEveryPass)) {
       CompletableFuture<Long> pass;
       try (WriteGate.Permit held = database.writeGate().enter()) {
         pass = CompletableFuture.supplyAsync(checkpointer::checkpoint);
@@ -104,9 +108,9 @@ class WalCheckpointerTest {
     appendSome();
     long frames = framesInLog();
     try (WalCheckpointer shortLog = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
-            flusher, (int) frames + 1);
+            flusher, (int) frames + 1, true);
         WalCheckpointer noFlusher = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
-            null, 1);
+            null, 1, true);
         WriteGate.Permit held = database.writeGate().enter()) {
       assertThat(CompletableFuture.supplyAsync(shortLog::checkpoint).get(5, TimeUnit.SECONDS)).isZero();
       assertThat(CompletableFuture.supplyAsync(noFlusher::checkpoint).get(5, TimeUnit.SECONDS)).isZero();
