@@ -149,6 +149,13 @@ public final class QuireDatabase implements AutoCloseable {
     return writeGate;
   }
 
+  /** Test seam: stops the background WAL checkpoints (SQLite), so a test runs its own passes alone. */
+  void stopBackgroundCheckpoints() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
+  }
+
   /** One read model rebuild at a time (SQLite); see {@link RebuildTurns}. */
   RebuildTurns rebuildTurns() {
     return rebuildTurns;

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * to 9.1 ms), and once the log holds {@value #RESTART_PAGES} frames it takes the write gate and runs a
  * {@code RESTART} checkpoint: only the frames of the last interval are left to copy and flush, and
  * readers are waited for at most {@value #RESTART_WAIT_MILLIS} ms, so writers wait about 5 to 10
- * ms once per {@value #RESTART_PAGES} frames (p99 5 to 7.5 ms then). If the file cannot be flushed
- * from here, restarts are left to the backstop as before.
+ * ms once per {@value #RESTART_PAGES} frames (p99 5 to 7.5 ms then). A restart put off by a reader
+ * is tried again {@value #PASSES_AFTER_PUT_OFF} passes later. If the file cannot be flushed from
+ * here, restarts are left to the backstop as before.
  *
  * <p>Concurrency: one daemon thread; {@link #close()} stops it after the pass in progress.
  */
@@ -60,6 +61,8 @@ final class WalCheckpointer implements AutoCloseable {
   static final int RESTART_PAGES = 40_000;
   /** How long a restart waits, holding the write gate, for readers still using the log. */
   static final int RESTART_WAIT_MILLIS = 50;
+  /** Passes to skip after a restart was put off, so a long reader does not hold writers every pass. */
+  static final int PASSES_AFTER_PUT_OFF = 10;
 
   private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
@@ -73,6 +76,8 @@ final class WalCheckpointer implements AutoCloseable {
   private volatile boolean failedBefore;
   // Checkpoint thread only: frames copied (since the log's last restart) when the file was last flushed.
   private long flushedUpTo;
+  // Checkpoint thread only: passes left before a put-off restart is tried again.
+  private int restartPause;
 
   /**
    * @param gate taken around a restart, so no writer of this process commits during it
@@ -119,13 +124,22 @@ final class WalCheckpointer implements AutoCloseable {
         frames = rs.getLong(2);
         copied = rs.getLong(3);
       }
-      boolean restart = frames >= restartPages && flusher != null && flusher.usable();
+      if (frames < 0) {
+        return 0; // another connection's checkpoint was running (SQLite reports -1): the next pass
+      }
+      if (restartPause > 0) {
+        restartPause--;
+      }
+      boolean restart = frames >= restartPages && restartPause == 0 && flusher != null && flusher.usable();
       if (copied != flushedUpTo && flusher != null && (flushEveryPass || restart) && flusher.flush()) {
         flushedUpTo = copied;
       }
       if (restart && flusher.usable()) {
-        restart(s);
-        flushedUpTo = 0;
+        if (restart(s)) {
+          flushedUpTo = 0;
+        } else {
+          restartPause = PASSES_AFTER_PUT_OFF;
+        }
       }
       failedBefore = false;
       return frames - copied;
@@ -139,9 +153,12 @@ final class WalCheckpointer implements AutoCloseable {
     }
   }
 
-  /** Copies the last frames and has the next writer start the log again, with this process's writers held. */
+  /**
+   * Copies the last frames and has the next writer start the log again, with this process's writers
+   * held; false if a reader (or another process's writer) kept it from finishing in time.
+   */
   @SuppressWarnings("try") // the permit is held for the block, not used in it
-  private void restart(Statement s) throws SQLException {
+  private boolean restart(Statement s) throws SQLException {
     long started = System.nanoTime();
     long busyTimeout;
     try (ResultSet rs = s.executeQuery("PRAGMA busy_timeout")) {
@@ -158,6 +175,7 @@ final class WalCheckpointer implements AutoCloseable {
     }
     log.debug("WAL restart {} in {} µs", restarted ? "done" : "put off (a reader or writer was busy)",
         (System.nanoTime() - started) / 1_000);
+    return restarted;
   }
 
   @Override

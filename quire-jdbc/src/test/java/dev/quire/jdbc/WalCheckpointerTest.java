@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -40,6 +41,7 @@ class WalCheckpointerTest {
   @BeforeEach
   void open() {
     database = QuireDatabase.open(Databases.sqliteUrl(dir));
+    database.stopBackgroundCheckpoints(); // its passes would race the test's own
     store = new JdbcOperationStore(database);
     flusher = new DatabaseFileFlusher(dir.resolve("quire.db"));
   }
@@ -114,6 +116,37 @@ class WalCheckpointerTest {
         WriteGate.Permit held = database.writeGate().enter()) {
       assertThat(CompletableFuture.supplyAsync(shortLog::checkpoint).get(5, TimeUnit.SECONDS)).isZero();
       assertThat(CompletableFuture.supplyAsync(noFlusher::checkpoint).get(5, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void a_restart_put_off_by_a_busy_writer_is_tried_again_only_some_passes_later() throws Exception {
+    appendSome();
+    try (WalCheckpointer checkpointer = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
+            flusher, (int) framesInLog(), true);
+        Connection otherWriter = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("quire.db"));
+        Statement other = otherWriter.createStatement()) {
+      other.execute("BEGIN IMMEDIATE"); // SQLite's write lock, held outside this process's write gate
+      assertThat(checkpointer.checkpoint()).as("the restart gives up after its wait").isZero();
+      other.execute("ROLLBACK");
+
+      CompletableFuture<Long> retry;
+      WriteGate.Permit held = database.writeGate().enter();
+      try {
+        for (int pass = 1; pass < WalCheckpointer.PASSES_AFTER_PUT_OFF; pass++) {
+          assertThat(CompletableFuture.supplyAsync(checkpointer::checkpoint).get(5, TimeUnit.SECONDS))
+              .as("pass %d after the put-off, without the gate", pass).isZero();
+        }
+        retry = CompletableFuture.supplyAsync(checkpointer::checkpoint);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (database.writeGate().waiting() == 0 && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        assertThat(database.writeGate().waiting()).as("the retry waits for the gate").isEqualTo(1);
+      } finally {
+        held.close();
+      }
+      assertThat(retry.get(5, TimeUnit.SECONDS)).isZero();
     }
   }
 
