@@ -509,9 +509,7 @@ final class ReadModelEngine implements AutoCloseable {
       for (String table : tables) {
         sql.createShadow(c, table, Tables.SHADOW.of(table));
       }
-      if (sql.writesProgress()) {
-        sql.createShadow(c, Tables.PROGRESS, Tables.SHADOW.progress(name));
-      }
+      sql.createShadowProgress(c, name);
     });
     JdbcOperationStore local = localStore();
     Replayed replayed = local != null ? replayFromStoreTable(local) : new Replayed(replayByOrdinal(), null);
@@ -534,13 +532,9 @@ final class ReadModelEngine implements AutoCloseable {
         for (String table : tables) {
           sql.swap(c, Tables.SHADOW.of(table), table);
         }
-        // A read model with a progress table of its own has it in the swapped-in tables.
-        if (sql.writesProgress() && local != null) {
-          // Every operation up to `last` is in the rebuilt tables: the store says how far each stream got.
-          sql.progressFromStore(c, name, last);
-        } else if (sql.writesProgress()) {
-          sql.replaceProgress(c, name);
-        }
+        // With the store in this database every operation up to `last` is in the rebuilt tables,
+        // so the store says how far each stream got.
+        sql.swapProgress(c, name, last, local != null);
         sql.setCheckpoint(c, name, last);
         sql.notifyCommitted(c, name);
         return last;
@@ -702,9 +696,7 @@ final class ReadModelEngine implements AutoCloseable {
   private Map<StreamKey, Long> applyShadow(Connection c, List<OperationWithContext> page) throws SQLException {
     Map<StreamKey, Long> progress = highestIndexes(page);
     applier.apply(c, page, Tables.SHADOW);
-    if (sql.writesProgress()) {
-      sql.writeProgress(c, Tables.SHADOW, name, progress);
-    }
+    sql.writeProgress(c, Tables.SHADOW, name, progress);
     return progress;
   }
 
@@ -830,9 +822,7 @@ final class ReadModelEngine implements AutoCloseable {
       Runnable committed = inTransaction(c -> {
         sql.lock(c, name);
         Runnable afterCommit = operations.isEmpty() ? Applier.NOTHING : applier.apply(c, operations, Tables.LIVE);
-        if (sql.writesProgress()) {
-          sql.writeProgress(c, Tables.LIVE, name, progress);
-        }
+        sql.writeProgress(c, Tables.LIVE, name, progress);
         sql.writeCheckpoint(c, name, checkpoint);
         sql.notifyCommitted(c, name);
         return afterCommit;
@@ -887,17 +877,13 @@ final class ReadModelEngine implements AutoCloseable {
   /** The engine's own SQL, per dialect. */
   static final class EngineSql {
     private final Dialect dialect;
-    // The read model's own progress table (Applier.progressTable), or null: the shared one.
+    // The read model's own progress table (Applier.progressTable), or null: the shared one. With
+    // its own, the read model's rows carry the progress, and the progress methods below write nothing.
     private final String ownProgress;
 
     EngineSql(Dialect dialect, String ownProgress) {
       this.dialect = dialect;
       this.ownProgress = ownProgress;
-    }
-
-    /** Whether the engine keeps the read model's progress in the shared table (else the read model's rows do). */
-    boolean writesProgress() {
-      return ownProgress == null;
     }
 
     /** PostgreSQL: serialise this read model's writers across processes for the transaction. */
@@ -964,8 +950,31 @@ final class ReadModelEngine implements AutoCloseable {
       }
     }
 
+    /** A rebuild's empty shadow progress table (none for a read model with its own). */
+    void createShadowProgress(Connection c, String readModel) throws SQLException {
+      if (ownProgress == null) {
+        createShadow(c, Tables.PROGRESS, Tables.SHADOW.progress(readModel));
+      }
+    }
+
+    /**
+     * At a rebuild's swap: the stored progress from the store up to {@code upTo} when the store's
+     * table is in this database ({@code fromStore}), else from the shadow progress (nothing for a
+     * read model with its own: the swapped-in tables carry it).
+     */
+    void swapProgress(Connection c, String readModel, long upTo, boolean fromStore) throws SQLException {
+      if (ownProgress != null) {
+        return;
+      }
+      if (fromStore) {
+        progressFromStore(c, readModel, upTo);
+      } else {
+        replaceProgress(c, readModel);
+      }
+    }
+
     /** Replaces the read model's stored progress with the shadow progress, and drops the shadow. */
-    void replaceProgress(Connection c, String readModel) throws SQLException {
+    private void replaceProgress(Connection c, String readModel) throws SQLException {
       String shadow = Tables.SHADOW.progress(readModel);
       deleteProgress(c, readModel);
       try (PreparedStatement copy = c.prepareStatement("INSERT INTO " + Tables.PROGRESS
@@ -988,7 +997,7 @@ final class ReadModelEngine implements AutoCloseable {
      * 200,000 unchanged rows in the sqlite3 shell, and none of them through the WAL). The store is
      * append-only, so every stream with progress is among those the statement sets.
      */
-    void progressFromStore(Connection c, String readModel, long upTo) throws SQLException {
+    private void progressFromStore(Connection c, String readModel, long upTo) throws SQLException {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Tables.PROGRESS
           + " (read_model, document_id, scope, branch, last_index)"
           + " SELECT ?, document_id, scope, branch, MAX(op_index) FROM quire_operations WHERE ordinal <= ?"
@@ -1058,6 +1067,9 @@ final class ReadModelEngine implements AutoCloseable {
 
     void writeProgress(Connection c, Tables tables, String readModel, Map<StreamKey, Long> progress)
         throws SQLException {
+      if (ownProgress != null) {
+        return;
+      }
       String max = dialect == Dialect.POSTGRESQL ? "GREATEST" : "MAX";
       String table = tables.progress(readModel);
       Statements.run(c,

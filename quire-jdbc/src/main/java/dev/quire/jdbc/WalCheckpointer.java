@@ -81,7 +81,7 @@ final class WalCheckpointer implements AutoCloseable {
 
   /**
    * @param gate taken around a restart, so no writer of this process commits during it
-   * @param flusher flushes the database file after a pass; null: never (nor restarts from here)
+   * @param flusher flushes the database file after a pass; once it cannot, no restarts from here
    * @param restartPages frames in the log from which a pass restarts it
    * @param flushEveryPass flush after every pass that copied pages (else only before a restart)
    */
@@ -89,7 +89,7 @@ final class WalCheckpointer implements AutoCloseable {
       int restartPages, boolean flushEveryPass) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.gate = Objects.requireNonNull(gate, "gate");
-    this.flusher = flusher;
+    this.flusher = Objects.requireNonNull(flusher, "flusher");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive, got " + interval);
     }
@@ -130,11 +130,11 @@ final class WalCheckpointer implements AutoCloseable {
       if (restartPause > 0) {
         restartPause--;
       }
-      boolean restart = frames >= restartPages && restartPause == 0 && flusher != null && flusher.usable();
-      if (copied != flushedUpTo && flusher != null && (flushEveryPass || restart) && flusher.flush()) {
+      boolean restart = frames >= restartPages && restartPause == 0 && flusher.usable();
+      if (copied != flushedUpTo && (flushEveryPass || restart) && flusher.flush()) {
         flushedUpTo = copied;
       }
-      if (restart && flusher.usable()) {
+      if (restart && flusher.usable()) { // the flush just now may have failed
         if (restart(s)) {
           flushedUpTo = 0;
         } else {

@@ -106,13 +106,15 @@ class WalCheckpointerTest {
   }
 
   @Test
-  void a_pass_over_a_shorter_log_or_without_a_flusher_never_takes_the_write_gate() throws Exception {
+  void a_pass_over_a_shorter_log_or_without_a_working_flusher_never_takes_the_write_gate() throws Exception {
     appendSome();
     long frames = framesInLog();
+    DatabaseFileFlusher closed = new DatabaseFileFlusher(dir.resolve("quire.db"));
+    closed.close();
     try (WalCheckpointer shortLog = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
             flusher, (int) frames + 1, true);
         WalCheckpointer noFlusher = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
-            null, 1, true);
+            closed, 1, true);
         WriteGate.Permit held = database.writeGate().enter()) {
       assertThat(CompletableFuture.supplyAsync(shortLog::checkpoint).get(5, TimeUnit.SECONDS)).isZero();
       assertThat(CompletableFuture.supplyAsync(noFlusher::checkpoint).get(5, TimeUnit.SECONDS)).isZero();
