@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * A terminal failure marks the job FAILED and emits {@code JOB_FAILED}.
  *
  * <p>Concurrency: up to {@code parallelism} jobs run at once, on platform threads named {@code
- * quire-job-N} or on virtual threads. Durable stores group concurrent appends into one commit, so
+ * quire-job-N} or on virtual threads named {@code quire-job}. Durable stores group concurrent appends into one commit, so
  * the default (64) is deliberately high.
  */
 public final class JobRunner implements AutoCloseable {
@@ -88,7 +88,7 @@ public final class JobRunner implements AutoCloseable {
       throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
     }
     if (virtualThreads) {
-      this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quire-job-", 1).factory());
+      this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quire-job").factory());
     } else {
       ThreadPoolExecutor pool = new ThreadPoolExecutor(parallelism, parallelism, 30, TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(), NamedThreadFactory.daemon("quire-job"));

@@ -929,9 +929,9 @@ public final class ReadModelCoordinator implements AutoCloseable {
     }
 
     /**
-     * Where read model code runs; default threads named {@code quire-readmodel-N} (virtual or a
-     * cached daemon pool, see {@link TaskThreads}), shut down by {@link #close()}. An injected
-     * executor is not shut down.
+     * Where read model code runs; by default virtual threads named {@code quire-readmodel} or a
+     * cached daemon pool of {@code quire-readmodel-N} (see {@link TaskThreads}), shut down by
+     * {@link #close()}. An injected executor is not shut down.
      */
     public Builder executor(Executor executor) {
       requireUnset(this.executor, "executor");

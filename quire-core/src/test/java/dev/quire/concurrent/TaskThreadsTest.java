@@ -32,8 +32,8 @@ class TaskThreadsTest {
   }
 
   @Test
-  void virtual_executors_run_each_task_on_a_named_virtual_thread() throws Exception {
-    assertThat(threadOf(TaskThreads.newExecutor("quire-test", true))).isEqualTo("quire-test-1 virtual");
+  void virtual_executors_run_each_task_on_a_virtual_thread_named_by_the_prefix() throws Exception {
+    assertThat(threadOf(TaskThreads.newExecutor("quire-test", true))).isEqualTo("quire-test virtual");
   }
 
   @Test

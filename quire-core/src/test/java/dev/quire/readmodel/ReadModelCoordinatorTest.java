@@ -627,7 +627,7 @@ class ReadModelCoordinatorTest {
     publish(written("job-1", op("doc1", 0)));
     await(coordinator.drain());
 
-    assertThat(view.nextCall().thread).startsWith("quire-readmodel-");
+    assertThat(view.nextCall().thread).startsWith("quire-readmodel");
   }
 
   @Test
