@@ -85,7 +85,7 @@ public final class JdbcOperationStore implements OperationStore {
   private final DataSource dataSource;
   private final OperationSql sql;
   private final AppendHook hook;
-  private final GroupCommitter<WriteBatch, List<OperationWithContext>> writer;
+  private final GroupCommitter<EncodedBatch, List<OperationWithContext>> writer;
   private final DocumentTypes knownTypes = new DocumentTypes();
   // Writer thread only.
   private final StreamHeads knownHeads;
@@ -133,11 +133,12 @@ public final class JdbcOperationStore implements OperationStore {
    *
    * @throws StorageException when the database fails; the batch may or may not be stored (replaying
    *     it with the same operations is safe)
+   * @throws IllegalArgumentException when an operation cannot be stored (a timestamp outside the
+   *     years 0-9999, an action that cannot be written as JSON); nothing is stored
    */
   @Override
   public List<OperationWithContext> append(WriteBatch batch) {
-    Objects.requireNonNull(batch, "batch");
-    CompletableFuture<List<OperationWithContext>> result = writer.submit(batch);
+    CompletableFuture<List<OperationWithContext>> result = writer.submit(EncodedBatch.of(batch));
     boolean interrupted = false;
     try {
       while (true) {
@@ -161,7 +162,13 @@ public final class JdbcOperationStore implements OperationStore {
    * common-pool thread, never on the writer thread, so continuations cannot stall group commit.
    */
   public CompletableFuture<List<OperationWithContext>> appendAsync(WriteBatch batch) {
-    return writer.submit(Objects.requireNonNull(batch, "batch")).whenCompleteAsync((result, failure) -> {});
+    EncodedBatch encoded;
+    try {
+      encoded = EncodedBatch.of(batch);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return writer.submit(encoded).whenCompleteAsync((result, failure) -> {});
   }
 
   @Override
@@ -401,8 +408,8 @@ public final class JdbcOperationStore implements OperationStore {
   // ---- the writer thread ------------------------------------------------------------------------
 
   @SuppressWarnings("try") // the write gate is held for the block, not used in it
-  private void writeGroup(List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> group) {
-    List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> remaining = new ArrayList<>(group);
+  private void writeGroup(List<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>> group) {
+    List<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>> remaining = new ArrayList<>(group);
     boolean isolate = false;
     // The unique index on (stream, op_id, skip) refuses a stored duplicate at insert; only then does
     // the plan look the group's operation ids up, to find and reject the batch that repeats one.
@@ -424,7 +431,7 @@ public final class JdbcOperationStore implements OperationStore {
           if (!isolate) {
             insert(c, plan.rows);
           } else {
-            for (GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request : remaining) {
+            for (GroupCommitter.Request<EncodedBatch, List<OperationWithContext>> request : remaining) {
               List<Row> rows = plan.rowsOf(request);
               if (rows.isEmpty()) {
                 continue;
@@ -440,7 +447,7 @@ public final class JdbcOperationStore implements OperationStore {
                   plan = null;
                   break;
                 }
-                request.result().completeExceptionally(failure("append job " + request.item().jobId(), e));
+                request.result().completeExceptionally(failure("append job " + request.item().batch().jobId(), e));
                 remaining.remove(request);
                 plan = null;
                 break;
@@ -492,12 +499,12 @@ public final class JdbcOperationStore implements OperationStore {
 
   /** Validates every request of the group against the current heads, assigning ordinals to the accepted. */
   private GroupPlan plan(
-      Connection c, List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> requests, boolean lookUpStored)
+      Connection c, List<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>> requests, boolean lookUpStored)
       throws SQLException {
     Set<StreamKey> streams = new LinkedHashSet<>();
     Set<String> documents = new LinkedHashSet<>();
     for (var request : requests) {
-      for (StreamAppend append : request.item().appends()) {
+      for (StreamAppend append : request.item().batch().appends()) {
         streams.add(append.stream());
         documents.add(append.stream().documentId());
       }
@@ -515,7 +522,8 @@ public final class JdbcOperationStore implements OperationStore {
 
     GroupPlan plan = new GroupPlan();
     for (var request : requests) {
-      WriteBatch batch = request.item();
+      WriteBatch batch = request.item().batch();
+      List<List<EncodedText>> texts = request.item().texts();
       Map<StreamKey, Long> batchHeads = new HashMap<>();
       Map<String, String> batchTypes = new HashMap<>();
       List<List<OperationWithContext>> replays = new ArrayList<>();
@@ -532,10 +540,7 @@ public final class JdbcOperationStore implements OperationStore {
         }
         long head = batchHeads.getOrDefault(stream, heads.get(stream));
         if (head == append.expectedRevision()) {
-          rejection = unstorable(append);
-          if (rejection == null) {
-            rejection = duplicate(append, stored, pending.get(stream));
-          }
+          rejection = duplicate(append, stored, pending.get(stream));
           if (rejection != null) {
             break;
           }
@@ -561,7 +566,8 @@ public final class JdbcOperationStore implements OperationStore {
           result.addAll(replays.get(a));
           continue;
         }
-        for (Operation op : append.operations()) {
+        for (int i = 0; i < append.operations().size(); i++) {
+          Operation op = append.operations().get(i);
           OperationWithContext row =
               new OperationWithContext(
                   op,
@@ -572,7 +578,7 @@ public final class JdbcOperationStore implements OperationStore {
                   ++ordinal,
                   null);
           result.add(row);
-          plan.rows.add(new Row(request, batch.jobId(), row));
+          plan.rows.add(new Row(request, batch.jobId(), row, texts.get(a).get(i)));
           pending.computeIfAbsent(append.stream(), k -> new HashMap<>()).put(op.index(), row);
         }
       }
@@ -581,19 +587,6 @@ public final class JdbcOperationStore implements OperationStore {
       plan.accept(request, result);
     }
     return plan;
-  }
-
-  /** A rejection when an operation cannot be encoded in a row (so one bad batch never fails its group). */
-  private static RuntimeException unstorable(StreamAppend append) {
-    try {
-      for (Operation op : append.operations()) {
-        OperationRows.timestamp(op.timestamp());
-        OperationRows.actionJson(op.action());
-      }
-      return null;
-    } catch (IllegalArgumentException e) {
-      return e;
-    }
   }
 
   /**
@@ -654,9 +647,9 @@ public final class JdbcOperationStore implements OperationStore {
   }
 
   private static boolean anyUnexpected(
-      List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> requests, Map<StreamKey, Long> heads) {
+      List<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>> requests, Map<StreamKey, Long> heads) {
     for (var request : requests) {
-      for (StreamAppend append : request.item().appends()) {
+      for (StreamAppend append : request.item().batch().appends()) {
         if (heads.get(append.stream()) != append.expectedRevision()) {
           return true;
         }
@@ -712,11 +705,11 @@ public final class JdbcOperationStore implements OperationStore {
 
   /** Which of the requests' operation instances (stream, id, skip) are already stored. */
   private Set<Instance> storedInstances(
-      Connection c, List<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>> requests)
+      Connection c, List<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>> requests)
       throws SQLException {
     Set<Instance> instances = new LinkedHashSet<>();
     for (var request : requests) {
-      for (StreamAppend append : request.item().appends()) {
+      for (StreamAppend append : request.item().batch().appends()) {
         for (Operation op : append.operations()) {
           instances.add(new Instance(append.stream(), op.id(), op.skip()));
         }
@@ -795,10 +788,10 @@ public final class JdbcOperationStore implements OperationStore {
         ps.setString(7, o.branch());
         ps.setLong(8, op.index());
         ps.setInt(9, op.skip());
-        ps.setString(10, OperationRows.timestamp(op.timestamp()));
+        ps.setString(10, row.text().timestamp());
         ps.setString(11, op.hash());
         ps.setString(12, op.action().type());
-        ps.setString(13, OperationRows.actionJson(op.action()));
+        ps.setString(13, row.text().actionJson());
         ps.setString(14, op.error());
         ps.addBatch();
       }
@@ -834,25 +827,55 @@ public final class JdbcOperationStore implements OperationStore {
   private record Instance(StreamKey stream, String operationId, int skip) {}
 
   private record Row(
-      GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request, String jobId, OperationWithContext operation) {}
+      GroupCommitter.Request<EncodedBatch, List<OperationWithContext>> request,
+      String jobId,
+      OperationWithContext operation,
+      EncodedText text) {}
+
+  /** The columns of an operation that take work to encode. */
+  private record EncodedText(String timestamp, String actionJson) {}
+
+  /**
+   * A batch with its operations' {@link EncodedText}, append by append, operation by operation.
+   * Encoded on the caller's thread, before the batch joins a group: the writer thread holds the
+   * write gate while it plans and inserts a group, so text it had to build there (it built it
+   * twice, once to refuse an operation that cannot be stored and once to insert it) delayed every
+   * writer of the process.
+   */
+  private record EncodedBatch(WriteBatch batch, List<List<EncodedText>> texts) {
+
+    /** @throws IllegalArgumentException when an operation cannot be stored (e.g. its timestamp) */
+    static EncodedBatch of(WriteBatch batch) {
+      Objects.requireNonNull(batch, "batch");
+      List<List<EncodedText>> texts = new ArrayList<>(batch.appends().size());
+      for (StreamAppend append : batch.appends()) {
+        List<EncodedText> encoded = new ArrayList<>(append.operations().size());
+        for (Operation op : append.operations()) {
+          encoded.add(new EncodedText(OperationRows.timestamp(op.timestamp()), OperationRows.actionJson(op.action())));
+        }
+        texts.add(encoded);
+      }
+      return new EncodedBatch(batch, texts);
+    }
+  }
 
   /** What one attempt at a group decided: rows to insert and each request's outcome. */
   private static final class GroupPlan {
     final List<Row> rows = new ArrayList<>();
-    private final Map<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>, List<OperationWithContext>>
+    private final Map<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>, List<OperationWithContext>>
         accepted = new LinkedHashMap<>();
-    private final Map<GroupCommitter.Request<WriteBatch, List<OperationWithContext>>, RuntimeException> rejected =
+    private final Map<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>, RuntimeException> rejected =
         new LinkedHashMap<>();
 
-    void accept(GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request, List<OperationWithContext> result) {
+    void accept(GroupCommitter.Request<EncodedBatch, List<OperationWithContext>> request, List<OperationWithContext> result) {
       accepted.put(request, List.copyOf(result));
     }
 
-    void reject(GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request, RuntimeException e) {
+    void reject(GroupCommitter.Request<EncodedBatch, List<OperationWithContext>> request, RuntimeException e) {
       rejected.put(request, e);
     }
 
-    List<Row> rowsOf(GroupCommitter.Request<WriteBatch, List<OperationWithContext>> request) {
+    List<Row> rowsOf(GroupCommitter.Request<EncodedBatch, List<OperationWithContext>> request) {
       return rows.stream().filter(r -> r.request() == request).toList();
     }
 

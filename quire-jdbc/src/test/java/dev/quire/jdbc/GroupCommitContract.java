@@ -165,17 +165,25 @@ abstract class GroupCommitContract {
 
   @Test
   @Timeout(30)
-  void a_batch_with_an_unstorable_timestamp_fails_alone() throws Exception {
+  void a_batch_with_an_unstorable_timestamp_is_refused_before_it_joins_a_group() throws Exception {
     store.appendAsync(batch(append(stream("blocker"), operations(0, 1))));
     assertThat(firstGroupCommitting.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
     var bad = store.appendAsync(batch(append(stream("bad"),
         dev.quire.store.Operations.op(0).timestamp(java.time.Instant.parse("+12000-01-01T00:00:00Z")).build())));
+    // Refused on the caller's thread while the writer is still held in the first group.
+    assertThat(bad).isCompletedExceptionally();
+    assertThatThrownBy(() -> bad.get(WAIT_SECONDS, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("+12000-01-01T00:00:00Z");
     var good = store.appendAsync(batch(append(stream("good"), operations(0, 1))));
     releaseFirstGroup.countDown();
 
     assertThat(good.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasSize(1);
-    assertThatThrownBy(() -> bad.get(WAIT_SECONDS, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.lastOrdinal()).isEqualTo(2);
+    assertThatThrownBy(() -> store.append(batch(append(stream("bad"),
+        dev.quire.store.Operations.op(0).timestamp(java.time.Instant.parse("-0001-01-01T00:00:00Z")).build()))))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(store.lastOrdinal()).isEqualTo(2);
   }
 
