@@ -485,28 +485,34 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       }
     }
 
-    /** Writes the changes; returns what to do once they are committed: remember the rows. */
+    /**
+     * Writes the changes; returns what to do once they are committed: remember the rows. Each
+     * changed snapshot's JSON is built once, for its row and for what is remembered (it was built
+     * twice).
+     */
     Runnable publish() throws SQLException {
-      List<Entry> changed = List.copyOf(entries.values());
-      List<Entry> before = new ArrayList<>(changed.size());
-      for (Entry entry : changed) {
-        before.add(committed(new DocKey(entry.id(), entry.branch())));
+      boolean storing = remembered.enabled() && remembered.worthRemembering(entries.size());
+      List<Rows.DocumentRow> documents = new ArrayList<>();
+      List<Rows.SnapshotRow> snapshots = new ArrayList<>();
+      Map<DocKey, Entry> stored = storing ? new HashMap<>() : Map.of();
+      for (Map.Entry<DocKey, Entry> change : entries.entrySet()) {
+        Entry entry = change.getValue();
+        Entry before = committed(change.getKey());
+        Rows.DocumentRow document = Rows.documentRow(entry, before);
+        if (document != null) {
+          documents.add(document);
+        }
+        List<Rows.SnapshotRow> changedScopes = Rows.snapshotRows(entry, before);
+        snapshots.addAll(changedScopes);
+        if (storing) {
+          stored.put(change.getKey(), Rows.asStored(entry, changedScopes));
+        }
       }
-      if (!changed.isEmpty()) {
-        Statements.run(connection, Rows.saveDocumentSql(tables), documents -> {
-          boolean any = false;
-          for (int i = 0; i < changed.size(); i++) {
-            any |= Rows.addDocument(documents, changed.get(i), before.get(i));
-          }
-          return any ? documents.executeBatch() : null;
-        });
-        Statements.run(connection, Rows.saveSnapshotSql(tables), snapshots -> {
-          boolean any = false;
-          for (int i = 0; i < changed.size(); i++) {
-            any |= Rows.addSnapshots(snapshots, changed.get(i), before.get(i));
-          }
-          return any ? snapshots.executeBatch() : null;
-        });
+      if (!documents.isEmpty()) {
+        Statements.run(connection, Rows.saveDocumentSql(tables), ps -> Rows.addAll(ps, documents));
+      }
+      if (!snapshots.isEmpty()) {
+        Statements.run(connection, Rows.saveSnapshotSql(tables), ps -> Rows.addAll(ps, snapshots));
       }
       for (Map.Entry<SlugKey, Optional<String>> change : slugChanges.entrySet()) {
         Rows.saveSlug(connection, tables, change.getKey().branch(), change.getKey().slug(), change.getValue().orElse(null));
@@ -514,27 +520,16 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       if (!remembered.enabled()) {
         return ReadModelEngine.Applier.NOTHING;
       }
-      if (!remembered.worthRemembering(changed.size())) {
-        return () -> {
-          commits.beginWrite();
-          try {
-            remembered.forget(entries.keySet());
-            rememberedSlugs.forget(slugChanges.keySet());
-          } finally {
-            commits.endWrite();
-          }
-        };
-      }
-      Map<DocKey, Entry> stored = new HashMap<>();
-      for (int i = 0; i < changed.size(); i++) {
-        Entry entry = changed.get(i);
-        stored.put(new DocKey(entry.id(), entry.branch()), Rows.asStored(entry, before.get(i)));
-      }
       return () -> {
         commits.beginWrite();
         try {
-          remembered.remember(stored);
-          rememberedSlugs.remember(slugChanges);
+          if (storing) {
+            remembered.remember(stored);
+            rememberedSlugs.remember(slugChanges);
+          } else {
+            remembered.forget(entries.keySet());
+            rememberedSlugs.forget(slugChanges.keySet());
+          }
         } finally {
           commits.endWrite();
         }
@@ -909,72 +904,97 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
           + " WHERE " + tables.of("quire_snapshots") + ".last_index <= excluded.last_index";
     }
 
-    /**
-     * Adds {@code entry}'s document row to {@code ps} (prepared with {@link #saveDocumentSql}) unless
-     * the stored row {@code before} already says the same; whether it added it. Most operations
-     * change a scope, not the header: rewriting the row anyway cost a statement and a dirty page
-     * (a WAL frame) per document and group.
-     */
-    static boolean addDocument(PreparedStatement ps, Entry entry, Entry before) throws SQLException {
-      if (before != null && before.deleted() == entry.deleted() && Objects.equals(before.header(), entry.header())
-          && Objects.equals(before.documentType(), entry.documentType())) {
-        return false;
+    /** A row of {@code quire_documents} to write, in {@link #saveDocumentSql}'s parameter order. */
+    record DocumentRow(String documentId, String branch, String documentType, boolean created, boolean deleted,
+        String slug, String name, String createdAt) implements Bindable {
+      @Override
+      public void bind(PreparedStatement ps) throws SQLException {
+        ps.setString(1, documentId);
+        ps.setString(2, branch);
+        ps.setString(3, documentType);
+        ps.setBoolean(4, created);
+        ps.setBoolean(5, deleted);
+        ps.setString(6, slug);
+        ps.setString(7, name);
+        ps.setString(8, createdAt);
       }
-      Header header = entry.header();
-      ps.setString(1, entry.id());
-      ps.setString(2, entry.branch());
-      ps.setString(3, entry.documentType());
-      ps.setBoolean(4, header != null);
-      ps.setBoolean(5, entry.deleted());
-      ps.setString(6, header == null ? null : header.slug());
-      ps.setString(7, header == null ? null : header.name());
-      ps.setString(8, header == null ? null : OperationRows.timestamp(header.createdAt()));
-      ps.addBatch();
-      return true;
+    }
+
+    /** A row of {@code quire_snapshots} to write, its content as JSON text, in {@link #saveSnapshotSql}'s order. */
+    record SnapshotRow(String documentId, String branch, String scope, String content, long lastIndex, String lastHash,
+        String lastModified) implements Bindable {
+      @Override
+      public void bind(PreparedStatement ps) throws SQLException {
+        ps.setString(1, documentId);
+        ps.setString(2, branch);
+        ps.setString(3, scope);
+        ps.setString(4, content);
+        ps.setLong(5, lastIndex);
+        ps.setString(6, lastHash);
+        ps.setString(7, lastModified);
+      }
+    }
+
+    /** A row that sets a prepared statement's parameters. */
+    interface Bindable {
+      void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Adds every row to {@code ps} and runs the batch. */
+    static int[] addAll(PreparedStatement ps, List<? extends Bindable> rows) throws SQLException {
+      for (Bindable row : rows) {
+        row.bind(ps);
+        ps.addBatch();
+      }
+      return ps.executeBatch();
     }
 
     /**
-     * {@code entry} exactly as {@link #load} will read it back once written over {@code before}: the
-     * JSON of each changed scope re-parsed (a reducer's LongNode comes back an IntNode) and instants
-     * at stored precision. What the view remembers must not depend on whether a row was remembered.
+     * {@code entry}'s document row, or null when the stored row {@code before} already says the
+     * same. Most operations change a scope, not the header: rewriting the row anyway cost a
+     * statement and a dirty page (a WAL frame) per document and group.
      */
-    static Entry asStored(Entry entry, Entry before) {
-      Map<String, Snapshot> scopes = new HashMap<>();
+    static DocumentRow documentRow(Entry entry, Entry before) {
+      if (before != null && before.deleted() == entry.deleted() && Objects.equals(before.header(), entry.header())
+          && Objects.equals(before.documentType(), entry.documentType())) {
+        return null;
+      }
+      Header header = entry.header();
+      return new DocumentRow(entry.id(), entry.branch(), entry.documentType(), header != null, entry.deleted(),
+          header == null ? null : header.slug(), header == null ? null : header.name(),
+          header == null ? null : OperationRows.timestamp(header.createdAt()));
+    }
+
+    /** The rows of {@code entry}'s snapshots that differ from {@code before}'s. */
+    static List<SnapshotRow> snapshotRows(Entry entry, Entry before) {
+      List<SnapshotRow> rows = new ArrayList<>(entry.scopes().size());
       for (Map.Entry<String, Snapshot> scope : entry.scopes().entrySet()) {
+        Snapshot old = before == null ? null : before.scopes().get(scope.getKey());
         Snapshot now = scope.getValue();
-        boolean unchanged = before != null && now.equals(before.scopes().get(scope.getKey()));
-        scopes.put(scope.getKey(), unchanged ? now : new Snapshot(json(text(now.content())), now.lastOperationIndex(),
-            now.lastOperationHash(), now.lastModifiedAt() == null ? null : instant(OperationRows.timestamp(now.lastModifiedAt()))));
+        if (!now.equals(old)) {
+          rows.add(new SnapshotRow(entry.id(), entry.branch(), scope.getKey(), text(now.content()),
+              now.lastOperationIndex(), now.lastOperationHash(),
+              now.lastModifiedAt() == null ? null : OperationRows.timestamp(now.lastModifiedAt())));
+        }
+      }
+      return rows;
+    }
+
+    /**
+     * {@code entry} exactly as {@link #load} will read it back once {@code written} (its changed
+     * snapshots' rows) are: their JSON re-parsed (a reducer's LongNode comes back an IntNode) and
+     * instants at stored precision. What the view remembers must not depend on whether a row was
+     * remembered.
+     */
+    static Entry asStored(Entry entry, List<SnapshotRow> written) {
+      Map<String, Snapshot> scopes = new HashMap<>(entry.scopes());
+      for (SnapshotRow row : written) {
+        scopes.put(row.scope(), new Snapshot(json(row.content()), row.lastIndex(), row.lastHash(), instant(row.lastModified())));
       }
       Header header = entry.header();
       Header stored = header == null ? null
           : new Header(header.slug(), header.name(), instant(OperationRows.timestamp(header.createdAt())));
       return new Entry(entry.id(), entry.branch(), entry.documentType(), stored, entry.deleted(), scopes);
-    }
-
-    /**
-     * Adds each snapshot of {@code entry} that differs from {@code before}'s to {@code ps} (prepared
-     * with {@link #saveSnapshotSql}); whether it added any.
-     */
-    static boolean addSnapshots(PreparedStatement ps, Entry entry, Entry before) throws SQLException {
-      boolean any = false;
-      for (Map.Entry<String, Snapshot> scope : entry.scopes().entrySet()) {
-        Snapshot old = before == null ? null : before.scopes().get(scope.getKey());
-        Snapshot now = scope.getValue();
-        if (now.equals(old)) {
-          continue;
-        }
-        ps.setString(1, entry.id());
-        ps.setString(2, entry.branch());
-        ps.setString(3, scope.getKey());
-        ps.setString(4, text(now.content()));
-        ps.setLong(5, now.lastOperationIndex());
-        ps.setString(6, now.lastOperationHash());
-        ps.setString(7, now.lastModifiedAt() == null ? null : OperationRows.timestamp(now.lastModifiedAt()));
-        ps.addBatch();
-        any = true;
-      }
-      return any;
     }
 
     static String saveSlugSql(Tables tables) {
