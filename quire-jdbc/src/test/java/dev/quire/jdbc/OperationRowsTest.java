@@ -27,6 +27,31 @@ class OperationRowsTest {
   }
 
   @Test
+  void timestamp_writesWhatTheFormatterWrites() {
+    SplittableRandom random = new SplittableRandom(13);
+    long min = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+    long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+    for (int i = 0; i < 100_000; i++) {
+      Instant instant = Instant.ofEpochSecond(random.nextLong(min, max + 1), i % 3 == 0 ? 0 : random.nextInt(1_000_000_000));
+      assertThat(OperationRows.timestamp(instant)).isEqualTo(OperationRows.TIMESTAMP.format(instant));
+    }
+    for (String text : new String[] {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1969-12-31T23:59:59.5Z",
+        "2024-02-29T12:00:00Z", "1970-01-01T00:00:00Z", "0000-03-01T00:00:00.000000001Z"}) {
+      Instant instant = Instant.parse(text);
+      assertThat(OperationRows.timestamp(instant)).isEqualTo(OperationRows.TIMESTAMP.format(instant));
+    }
+  }
+
+  @Test
+  void timestamp_refusesInstantsOutsideTheStorableRange() {
+    assertThatThrownBy(() -> OperationRows.timestamp(Instant.parse("-0001-12-31T23:59:59.999999999Z")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("years 0-9999");
+    assertThatThrownBy(() -> OperationRows.timestamp(Instant.parse("+10000-01-01T00:00:00Z")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void parseTimestamp_handlesTheEdgesOfTheStorableRange() {
     for (String text : new String[] {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
         "2024-02-29T12:00:00Z", "1970-01-01T00:00:00Z"}) {
