@@ -332,6 +332,10 @@ public final class BenchMain implements Runnable {
       if (r.serverCpuSeconds() != null) {
         out.printf(Locale.ROOT, "  server (pid %d): CPU %.1f µs/job (%.1f s), peak RSS %,d MiB (since start-up)%n",
             s.serverPid(), r.serverCpuMicrosPerJob(), r.serverCpuSeconds(), r.serverPeakRssBytes() >> 20);
+        if (r.serverWrittenBytesPerJob() != null) {
+          out.printf(Locale.ROOT, "  server I/O per job (system calls): %,.1f KB written, %,.1f KB read%n",
+              r.serverWrittenBytesPerJob() / 1000.0, r.serverReadBytesPerJob() / 1000.0);
+        }
       } else {
         out.println("  server: CPU and memory not measured (no --server-pid)");
       }

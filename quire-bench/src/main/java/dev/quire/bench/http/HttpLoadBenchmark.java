@@ -9,6 +9,7 @@ import dev.quire.bench.load.LoadConfig;
 import dev.quire.bench.load.LoadDriver;
 import dev.quire.bench.load.LoadFigures;
 import dev.quire.bench.load.ProcessResources;
+import dev.quire.bench.load.ProcessStats;
 import dev.quire.bench.load.ProcessWindow;
 import dev.quire.bench.load.ProgressLine;
 import dev.quire.bench.load.Results;
@@ -163,9 +164,16 @@ public final class HttpLoadBenchmark {
     }
   }
 
-  /** What the measured window saw; the server's figures are null without a server pid. */
+  /** What the measured window saw; the server's readings are null without a server pid. */
   private record Window(long startNanos, long endNanos, LoadFigures.Counts counts, ProcessResources client,
-      Long serverCpuNanos, Long serverPeakRss) {}
+      ServerReading serverBefore, ServerReading serverAfter, Long serverPeakRss) {}
+
+  /** The server's CPU time and system-call bytes at one moment ({@code io} null when unreadable). */
+  private record ServerReading(long cpuNanos, ProcessStats.SyscallBytes io) {
+    static ServerReading of(ServerProcess server) {
+      return server == null ? null : new ServerReading(server.cpuNanos(), server.syscallBytes());
+    }
+  }
 
   private Window measure() throws InterruptedException {
     for (Latency metric : List.of(toReadReady, readWithToken, toReadAnswered, submitLag)) {
@@ -176,8 +184,8 @@ public final class HttpLoadBenchmark {
     }
     failures.reset();
     ProcessWindow process = ProcessWindow.open();
-    long serverCpuBefore = server == null ? 0 : server.cpuNanos();
-    long[] serverCpuAtEnd = new long[1];
+    ServerReading serverBefore = ServerReading.of(server);
+    ServerReading[] serverAfter = new ServerReading[1];
     counting = true;
     long start = System.nanoTime();
     // The window closes as LoadDriver says: when submissions stop, or with the last job of a count-bounded run.
@@ -185,12 +193,12 @@ public final class HttpLoadBenchmark {
         submitLag::record, () -> {
           counting = false;
           process.close();
-          serverCpuAtEnd[0] = server == null ? 0 : server.cpuNanos();
+          serverAfter[0] = ServerReading.of(server);
         });
     LoadFigures.Counts counts = LoadFigures.Counts.readReadyOnly(submitted.get(), readReady.get(), jobsFailed.get(),
         reads.get(), readsFailed.get(), readReady.get() * config.batchSize());
-    return new Window(start, end, counts, process.resources(counts.jobsReadReady()),
-        server == null ? null : serverCpuAtEnd[0] - serverCpuBefore, server == null ? null : server.peakRssBytes());
+    return new Window(start, end, counts, process.resources(counts.jobsReadReady()), serverBefore, serverAfter[0],
+        server == null ? null : server.peakRssBytes());
   }
 
   // ------------------------------------------------------------------------------ per job steps
@@ -295,15 +303,25 @@ public final class HttpLoadBenchmark {
         config.duration() == null ? null : config.duration().toMillis() / 1000.0,
         config.duration() == null ? config.jobs() : 0, config.authToken() != null, config.serverPid());
     LoadFigures figures = LoadFigures.of(window.counts(), window.startNanos(), window.endNanos(), latency);
-    Long serverCpu = window.serverCpuNanos();
-    long jobs = window.counts().jobsReadReady();
     HttpLoadResult.Resources resources = HttpLoadResult.Resources.of(window.client(),
-        serverCpu == null ? null : Results.round(serverCpu / 1e9),
-        serverCpu == null ? null : ProcessResources.microsPerJob(serverCpu, jobs),
-        window.serverPeakRss());
+        serverFigures(window, window.counts().jobsReadReady()));
     String plot = config.out() == null ? null : config.name() + ".png";
     return new HttpLoadResult("http-load", settings, environment, figures, resources, failures.byKind(),
         failures.first(), plot);
+  }
+
+  private static HttpLoadResult.Server serverFigures(Window window, long jobs) {
+    ServerReading before = window.serverBefore();
+    ServerReading after = window.serverAfter();
+    if (before == null || after == null) {
+      return HttpLoadResult.Server.NOT_MEASURED;
+    }
+    long cpu = after.cpuNanos() - before.cpuNanos();
+    boolean io = before.io() != null && after.io() != null;
+    return new HttpLoadResult.Server(Results.round(cpu / 1e9), ProcessResources.microsPerJob(cpu, jobs),
+        window.serverPeakRss(),
+        io ? ProcessResources.perJob(after.io().written() - before.io().written(), jobs) : null,
+        io ? ProcessResources.perJob(after.io().read() - before.io().read(), jobs) : null);
   }
 
   private void write(HttpLoadResult result) throws IOException {

@@ -63,6 +63,10 @@ public record HttpLoadResult(
    * @param serverCpuSeconds the server process's CPU time over the window; null without a server pid
    * @param serverCpuMicrosPerJob the server's CPU time of the window per READ_READY job; null without a server pid
    * @param serverPeakRssBytes the server's {@code VmHWM} since it started; null without a server pid
+   * @param serverWrittenBytesPerJob bytes the server passed to write system calls in the window per
+   *     READ_READY job (its database's WAL and file pages, and its answers); null without a server
+   *     pid or when its {@code /proc/<pid>/io} cannot be read
+   * @param serverReadBytesPerJob the same for read system calls (requests included)
    */
   public record Resources(
       double clientCpuSeconds,
@@ -72,13 +76,21 @@ public record HttpLoadResult(
       boolean clientPeakRssReset,
       Double serverCpuSeconds,
       Double serverCpuMicrosPerJob,
-      Long serverPeakRssBytes) {
+      Long serverPeakRssBytes,
+      Long serverWrittenBytesPerJob,
+      Long serverReadBytesPerJob) {
 
     /** The client's figures as {@code load} reports a process, and the server's (all null without a server pid). */
-    static Resources of(ProcessResources client, Double serverCpuSeconds, Double serverCpuMicrosPerJob,
-        Long serverPeakRssBytes) {
+    static Resources of(ProcessResources client, Server server) {
       return new Resources(client.cpuSeconds(), client.cpuMicrosPerJob(), client.peakHeapBytes(),
-          client.peakRssBytes(), client.peakRssReset(), serverCpuSeconds, serverCpuMicrosPerJob, serverPeakRssBytes);
+          client.peakRssBytes(), client.peakRssReset(), server.cpuSeconds(), server.cpuMicrosPerJob(),
+          server.peakRssBytes(), server.writtenBytesPerJob(), server.readBytesPerJob());
     }
+  }
+
+  /** The server's figures of a window, each null when not measured. */
+  record Server(Double cpuSeconds, Double cpuMicrosPerJob, Long peakRssBytes, Long writtenBytesPerJob,
+      Long readBytesPerJob) {
+    static final Server NOT_MEASURED = new Server(null, null, null, null, null);
   }
 }

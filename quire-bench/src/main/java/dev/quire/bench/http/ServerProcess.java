@@ -1,12 +1,14 @@
 package dev.quire.bench.http;
 
+import dev.quire.bench.load.ProcessStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Another process's CPU time and peak resident set size, read from Linux's {@code /proc/<pid>}:
+ * Another process's CPU time, peak resident set size and system-call I/O, read from Linux's
+ * {@code /proc/<pid>}:
  * the server under test, so "server CPU per job" is the server's own cost, apart from the
  * benchmark client's.
  *
@@ -56,6 +58,11 @@ public final class ServerProcess {
     long userTicks = Long.parseLong(fields[11]); // field 14, utime
     long systemTicks = Long.parseLong(fields[12]); // field 15, stime
     return (userTicks + systemTicks) * NANOS_PER_TICK;
+  }
+
+  /** Bytes the process passed to read and write system calls since it started; null when unknown. */
+  public ProcessStats.SyscallBytes syscallBytes() {
+    return ProcessStats.syscallBytes(pid);
   }
 
   /** Peak resident set size ({@code VmHWM}) since the process started, in bytes; -1 when unknown. */

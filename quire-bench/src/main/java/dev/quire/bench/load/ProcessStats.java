@@ -80,8 +80,20 @@ public final class ProcessStats {
 
   /** Bytes read and written through system calls since start-up; null when unknown (not Linux). */
   public static SyscallBytes syscallBytes() {
+    return syscallBytes(IO);
+  }
+
+  /**
+   * The same for another process ({@code /proc/<pid>/io}, readable for a process of the same user);
+   * null when unknown.
+   */
+  public static SyscallBytes syscallBytes(long pid) {
+    return syscallBytes(Path.of("/proc", Long.toString(pid), "io"));
+  }
+
+  private static SyscallBytes syscallBytes(Path io) {
     try {
-      List<String> lines = Files.readAllLines(IO);
+      List<String> lines = Files.readAllLines(io);
       long read = field(lines, "rchar:");
       long written = field(lines, "wchar:");
       return read < 0 || written < 0 ? null : new SyscallBytes(read, written);

@@ -126,7 +126,11 @@ class HttpLoadBenchmarkTest {
 
     assertThat(result.resources().serverCpuSeconds()).isNotNull().isGreaterThanOrEqualTo(0);
     assertThat(result.resources().serverPeakRssBytes()).isPositive();
+    // The "server" is this process, which read and wrote the fake server's sockets in the window.
+    assertThat(result.resources().serverWrittenBytesPerJob()).isNotNull().isPositive();
+    assertThat(result.resources().serverReadBytesPerJob()).isNotNull().isPositive();
     assertThat(new ServerProcess(self).cpuNanos()).isPositive();
+    assertThat(new ServerProcess(self).syscallBytes().written()).isPositive();
   }
 
   @Test
