@@ -5,6 +5,7 @@ import dev.quire.consistency.ConsistencyToken;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,11 +149,17 @@ final class FinishedJobs {
     int mask = table.length - 1;
     for (int i = spread(hash) & mask; table[i] != 0; i = (i + 1) & mask) {
       int slot = table[i] - 1;
-      if (hashes[slot] == hash && jobId.equals(idAt(slot))) {
+      if (hashes[slot] == hash && holds(slot, jobId)) {
         return slot;
       }
     }
     return -1;
+  }
+
+  /** Whether {@code slot} holds {@code jobId}; compares the encoded bytes, building no String. */
+  private boolean holds(int slot, String jobId) {
+    JobInfo kept = oversizedAt(slot);
+    return kept != null ? kept.id().equals(jobId) : Decoder.at(data, slot).stringEquals(jobId);
   }
 
   private String idAt(int slot) {
@@ -350,6 +357,28 @@ final class FinishedJobs {
     private void skipString() {
       int length = in[at++] & 0xFF;
       at += length;
+    }
+
+    /**
+     * Whether the next string is {@code expected}, without decoding it. As many bytes as characters
+     * means ASCII, compared character by character (a UUID, most ids); otherwise the id has
+     * characters beyond ASCII and is encoded to compare.
+     */
+    boolean stringEquals(String expected) {
+      int length = in[at] & 0xFF;
+      int from = at + 1;
+      if (expected.length() != length) {
+        byte[] encoded = expected.getBytes(StandardCharsets.UTF_8);
+        return Arrays.equals(encoded, 0, encoded.length, in, from, from + length);
+      }
+      for (int i = 0; i < length; i++) {
+        char c = expected.charAt(i);
+        // A character beyond ASCII takes more than one byte: then the stored bytes are another id.
+        if (c >= 0x80 || in[from + i] != (byte) c) {
+          return false;
+        }
+      }
+      return true;
     }
 
     String string() {

@@ -181,6 +181,23 @@ class FinishedJobsTest {
   }
 
   @Test
+  void idsWithTheSameHash_orTheSameBytesInAnotherEncoding_areToldApart() {
+    FinishedJobs finished = new FinishedJobs(20, Long.MAX_VALUE);
+    // "Aa" and "BB" share String.hashCode; "é" is one char and two bytes, "ée" two chars and three.
+    List<String> ids = List.of("Aa", "BB", "é", "e\u0301", "ée", "éé", "", "ab", "abc", "0d8f3c2e-6a1b");
+    for (String id : ids) {
+      finished.add(job(id), 0);
+    }
+    for (String id : ids) {
+      assertThat(finished.get(id)).as(id).hasValueSatisfying(info -> assertThat(info.id()).isEqualTo(id));
+    }
+    assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+    for (String absent : List.of("AaBB", "BBAa", "a", "e", "éf", "Ab", "abd", "0d8f3c2e-6a1c")) {
+      assertThat(finished.contains(absent)).as(absent).isFalse();
+    }
+  }
+
+  @Test
   void aCapacityBelowOne_isRefused() {
     assertThatThrownBy(() -> new FinishedJobs(0, 1)).isInstanceOf(IllegalArgumentException.class);
   }
