@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * A terminal failure marks the job FAILED and emits {@code JOB_FAILED}.
  *
  * <p>Concurrency: up to {@code parallelism} jobs run at once, on platform threads named {@code
- * quire-job-N} or on virtual threads named {@code quire-job}. Durable stores group concurrent appends into one commit, so
- * the default (64) is deliberately high.
+ * quire-job-N} or on virtual threads named {@code quire-job}. Durable stores group concurrent
+ * appends into one commit, so the default (64) is deliberately high.
  */
 public final class JobRunner implements AutoCloseable {
 

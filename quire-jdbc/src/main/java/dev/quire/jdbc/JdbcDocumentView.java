@@ -989,7 +989,8 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     static Entry asStored(Entry entry, List<SnapshotRow> written) {
       Map<String, Snapshot> scopes = new HashMap<>(entry.scopes());
       for (SnapshotRow row : written) {
-        scopes.put(row.scope(), new Snapshot(json(row.content()), row.lastIndex(), row.lastHash(), instant(row.lastModified())));
+        scopes.put(row.scope(),
+            new Snapshot(json(row.content()), row.lastIndex(), row.lastHash(), instant(row.lastModified())));
       }
       Header header = entry.header();
       Header stored = header == null ? null

@@ -499,7 +499,9 @@ public final class JdbcOperationStore implements OperationStore {
 
   /** Validates every request of the group against the current heads, assigning ordinals to the accepted. */
   private GroupPlan plan(
-      Connection c, List<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>> requests, boolean lookUpStored)
+      Connection c,
+      List<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>> requests,
+      boolean lookUpStored)
       throws SQLException {
     Set<StreamKey> streams = new LinkedHashSet<>();
     Set<String> documents = new LinkedHashSet<>();
@@ -867,7 +869,8 @@ public final class JdbcOperationStore implements OperationStore {
     private final Map<GroupCommitter.Request<EncodedBatch, List<OperationWithContext>>, RuntimeException> rejected =
         new LinkedHashMap<>();
 
-    void accept(GroupCommitter.Request<EncodedBatch, List<OperationWithContext>> request, List<OperationWithContext> result) {
+    void accept(
+        GroupCommitter.Request<EncodedBatch, List<OperationWithContext>> request, List<OperationWithContext> result) {
       accepted.put(request, List.copyOf(result));
     }
 

@@ -32,7 +32,8 @@ class OperationRowsTest {
     long min = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
     long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
     for (int i = 0; i < 100_000; i++) {
-      Instant instant = Instant.ofEpochSecond(random.nextLong(min, max + 1), i % 3 == 0 ? 0 : random.nextInt(1_000_000_000));
+      int nanos = i % 3 == 0 ? 0 : random.nextInt(1_000_000_000);
+      Instant instant = Instant.ofEpochSecond(random.nextLong(min, max + 1), nanos);
       assertThat(OperationRows.timestamp(instant)).isEqualTo(OperationRows.TIMESTAMP.format(instant));
     }
     for (String text : new String[] {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1969-12-31T23:59:59.5Z",
