@@ -50,10 +50,9 @@ public final class TaskThreads {
    * #virtualByDefault()}, else on a cached pool of daemon platform threads named {@code prefix-N}.
    *
    * <p>Virtual threads share one name: a numbered name is a string built for every task, and tasks
-   * are several per job; that building was 4.7 % of the closed loop's CPU samples, and dropping it
-   * raised SQLite's closed-loop rate in five pairs out of five (docs/benchmarks.md, "Night of
-   * 2026-11-24"). A virtual thread is told apart by its id ({@code jcmd <pid> Thread.dump_to_file}
-   * prints both).
+   * are several per job; that building was 4.7 % of the closed loop's CPU samples (docs/benchmarks.md,
+   * "Night of 2026-11-24"). A virtual thread is told apart by its id ({@code jcmd <pid>
+   * Thread.dump_to_file} prints both).
    */
   public static ExecutorService newExecutor(String prefix) {
     return newExecutor(prefix, virtualByDefault());
