@@ -46,8 +46,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "End-to-end Quire benchmarks: load (throughput and latency, in-process), http (the same "
         + "against a running server), sync (replication between two replicas), scale (load curves over "
-        + "documents or clients) and rebuild. Figures and commands: docs/benchmarks.md.",
-    subcommands = {BenchMain.Load.class, BenchMain.Rebuild.class, BenchMain.Http.class, ReplicationCommand.class, ScaleCommand.class})
+        + "documents or clients), rebuild, and compare (two builds in alternated pairs). Figures and commands: "
+        + "docs/benchmarks.md.",
+    subcommands = {BenchMain.Load.class, BenchMain.Rebuild.class, BenchMain.Http.class, ReplicationCommand.class,
+        ScaleCommand.class, CompareCommand.class})
 public final class BenchMain implements Runnable {
 
   @CommandLine.Spec
