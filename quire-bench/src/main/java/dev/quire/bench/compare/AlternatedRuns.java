@@ -1,16 +1,17 @@
 package dev.quire.bench.compare;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.bench.load.TempFolders;
 import dev.quire.model.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -50,8 +51,24 @@ public final class AlternatedRuns {
     }
   }
 
+  /** Which build a run ran. */
+  public enum Side {
+    BASELINE, CANDIDATE;
+
+    /** The side's name in file names and reports. */
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    String classPath(Settings settings) {
+      return this == BASELINE ? settings.baseline() : settings.candidate();
+    }
+  }
+
   /** One run's figures, in the order of {@link Settings#metrics()}. */
-  public record Run(int pair, String side, List<Double> figures) {}
+  public record Run(int pair, Side side, List<Double> figures) {}
 
   /** Every run and, per metric, the comparison over the pairs. */
   public record Outcome(List<Run> runs, Map<String, PairedComparison> comparisons) {}
@@ -69,11 +86,11 @@ public final class AlternatedRuns {
     List<List<Double>> baseline = new ArrayList<>();
     List<List<Double>> candidate = new ArrayList<>();
     for (int pair = 1; pair <= settings.pairs(); pair++) {
-      boolean baselineFirst = pair % 2 == 1;
-      for (String side : baselineFirst ? List.of("baseline", "candidate") : List.of("candidate", "baseline")) {
+      List<Side> order = pair % 2 == 1 ? List.of(Side.BASELINE, Side.CANDIDATE) : List.of(Side.CANDIDATE, Side.BASELINE);
+      for (Side side : order) {
         Run run = runOnce(settings, pair, side);
         runs.add(run);
-        (side.equals("baseline") ? baseline : candidate).add(run.figures());
+        (side == Side.BASELINE ? baseline : candidate).add(run.figures());
         progress.accept(run);
       }
     }
@@ -86,14 +103,13 @@ public final class AlternatedRuns {
     return new Outcome(runs, comparisons);
   }
 
-  private static Run runOnce(Settings settings, int pair, String side) throws IOException, InterruptedException {
+  private static Run runOnce(Settings settings, int pair, Side side) throws IOException, InterruptedException {
     Path folder = Files.createTempDirectory("quire-compare-");
     try {
       List<String> command = new ArrayList<>();
       command.add(settings.java());
       command.addAll(settings.jvmArgs());
-      command.addAll(List.of("-cp", side.equals("baseline") ? settings.baseline() : settings.candidate(),
-          "dev.quire.bench.BenchMain"));
+      command.addAll(List.of("-cp", side.classPath(settings), "dev.quire.bench.BenchMain"));
       for (String arg : settings.command()) {
         command.add(arg.replace(RUN_FOLDER, folder.toString()));
       }
@@ -110,7 +126,7 @@ public final class AlternatedRuns {
       Files.copy(result, kept, StandardCopyOption.REPLACE_EXISTING);
       return new Run(pair, side, figures(Json.mapper().readTree(result.toFile()), settings.metrics(), kept));
     } finally {
-      deleteTree(folder);
+      TempFolders.deleteQuietly(folder);
     }
   }
 
@@ -134,18 +150,6 @@ public final class AlternatedRuns {
             + " (a --repeat in the command?); see " + log);
       }
       return json.get(0);
-    }
-  }
-
-  private static void deleteTree(Path folder) throws IOException {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
     }
   }
 }
