@@ -140,6 +140,22 @@ public abstract class OperationStoreConformance {
   }
 
   @Test
+  void action_text_beyond_ascii_reads_back_unchanged() {
+    // Stores may hand the action's JSON over as bytes; every UTF-8 length must survive.
+    String text = "zw\u00f6lf \u00e9t\u00e9 \u20ac \uD83D\uDE00 \u0000";
+    Operation written = op(0)
+        .input(Json.object().put(text, text))
+        .context(Json.object().put("user", text))
+        .build();
+
+    store.append(batch(append(stream("doc"), written)));
+
+    assertSameOperation(
+        store.getSince(stream("doc"), -1, OperationFilter.NONE, PageRequest.first(10)).items().get(0), written);
+    assertSameOperation(store.getSinceOrdinal(0, 10).get(0).operation(), written);
+  }
+
+  @Test
   void ordinals_increase_across_streams_in_append_order() {
     store.append(batch(append(stream("a"), operation(0))));
     store.append(batch(append(stream("b"), operation(0))));

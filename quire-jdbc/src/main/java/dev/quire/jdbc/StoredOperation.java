@@ -7,7 +7,7 @@ import dev.quire.model.OperationWithContext;
  * An operation's row as read, its timestamp and action still text. Decoding them (the action's JSON
  * above all) is a quarter of reading a row, and a replay does it on a thread of its own, between
  * the thread that reads the next page and the one that applies the previous (see
- * {@link PrefetchedPages}).
+ * {@link PrefetchedPages}). The action is its JSON's UTF-8 bytes.
  */
 record StoredOperation(
     long ordinal,
@@ -20,7 +20,7 @@ record StoredOperation(
     String branch,
     String timestamp,
     String hash,
-    String action,
+    byte[] action,
     String error) {
 
   OperationWithContext decode() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.model.Action;
 import dev.quire.model.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -103,7 +104,7 @@ class OperationRowsTest {
   void action_readsBackWhatActionJsonWrote() {
     Instant at = Instant.parse("2026-11-23T23:13:21.123456Z");
     ObjectNode input = Json.object();
-    input.put("path", "/n").put("value", 42).putArray("list").add(1).add("two");
+    input.put("path", "/n").put("value", 42).putArray("list").add(1).add("two").add("zwölf \u00e9t\u00e9 \ud83d\ude00");
     ObjectNode context = Json.object();
     context.putObject("signer").put("user", "ann");
     List<Action> actions = List.of(
@@ -112,16 +113,16 @@ class OperationRowsTest {
         new Action("a3", "NOOP", "document", Instant.parse("2026-11-23T23:13:21Z"), NullNode.getInstance(), null),
         new Action("a4", "NOOP", "document", at, Json.object(), NullNode.getInstance()));
     for (Action action : actions) {
-      assertThat(OperationRows.action(OperationRows.actionJson(action))).isEqualTo(action);
+      assertThat(OperationRows.action(utf8(OperationRows.actionJson(action)))).isEqualTo(action);
     }
   }
 
   @Test
   void action_refusesWhatIsNotAStoredAction() {
-    assertThatThrownBy(() -> OperationRows.action("[1]")).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> OperationRows.action("{\"id\": \"a\"}")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> OperationRows.action(utf8("[1]"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> OperationRows.action(utf8("{\"id\": \"a\"}"))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("lacks");
-    assertThatThrownBy(() -> OperationRows.action("{\"id\": ")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> OperationRows.action(utf8("{\"id\": "))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not valid JSON");
   }
 
@@ -137,5 +138,9 @@ class OperationRowsTest {
     // Eight values where seven fields belong: which one holds the separator is unknowable, so the row is read again.
     assertThat(OperationRows.unpack("op\u001fdoc\u001ftype\u001fglobal\u001fmain\u001fts\u001fha\u001fsh")).isNull();
     assertThatThrownBy(() -> OperationRows.unpack("op\u001fdoc")).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

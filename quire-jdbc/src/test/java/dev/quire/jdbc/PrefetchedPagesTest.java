@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quire.model.Action;
 import dev.quire.model.Json;
 import dev.quire.model.OperationWithContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ class PrefetchedPagesTest {
     String action = OperationRows.actionJson(
         new Action("action-" + ordinal, "SET", "global", TIME, Json.object().put("n", ordinal), null));
     return new StoredOperation(ordinal, ordinal - 1, 0, "op-" + ordinal, "doc", "quire/json", "global", "main",
-        OperationRows.timestamp(TIME.plusSeconds(ordinal)), "hash-" + ordinal, action, null);
+        OperationRows.timestamp(TIME.plusSeconds(ordinal)), "hash-" + ordinal, action.getBytes(StandardCharsets.UTF_8),
+        null);
   }
 
   private static List<List<Long>> drain(PrefetchedPages<?> pages) {
@@ -81,7 +83,7 @@ class PrefetchedPagesTest {
   @Test
   void a_row_that_does_not_decode_fails_its_page() {
     StoredOperation broken = new StoredOperation(1, 0, 0, "op", "doc", "quire/json", "global", "main",
-        OperationRows.timestamp(TIME), "hash", "[not an action]", null);
+        OperationRows.timestamp(TIME), "hash", "[not an action]".getBytes(StandardCharsets.UTF_8), null);
     PrefetchedPages<StoredOperation> pages = new PrefetchedPages<>(
         last -> last == null ? List.of(broken) : List.of(), PrefetchedPages::decodeAll);
 
