@@ -823,8 +823,7 @@ final class ReadModelEngine implements AutoCloseable {
         sql.lock(c, name);
         Runnable afterCommit = operations.isEmpty() ? Applier.NOTHING : applier.apply(c, operations, Tables.LIVE);
         sql.writeProgress(c, Tables.LIVE, name, progress);
-        sql.writeCheckpoint(c, name, checkpoint);
-        sql.notifyCommitted(c, name);
+        sql.writeCheckpointAndNotify(c, name, checkpoint);
         return afterCommit;
       });
       committed.run();
@@ -1051,17 +1050,27 @@ final class ReadModelEngine implements AutoCloseable {
       }
     }
 
-    void writeCheckpoint(Connection c, String readModel, long ordinal) throws SQLException {
-      String max = dialect == Dialect.POSTGRESQL ? "GREATEST" : "MAX";
-      String now = dialect == Dialect.POSTGRESQL ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-      Statements.run(c,
-          "INSERT INTO quire_read_model_checkpoints (read_model, last_ordinal) VALUES (?, ?)"
-              + " ON CONFLICT (read_model) DO UPDATE SET last_ordinal = " + max
-              + "(quire_read_model_checkpoints.last_ordinal, excluded.last_ordinal), updated_at = " + now,
+    /**
+     * Advances the read model's checkpoint to at least {@code ordinal} and, on PostgreSQL, notifies
+     * the listening processes at commit, in one statement: a round trip fewer per transaction (of
+     * five or six when a group is one job, as under a light load).
+     */
+    void writeCheckpointAndNotify(Connection c, String readModel, long ordinal) throws SQLException {
+      boolean postgres = dialect == Dialect.POSTGRESQL;
+      String upsert = "INSERT INTO quire_read_model_checkpoints (read_model, last_ordinal) VALUES (?, ?)"
+          + " ON CONFLICT (read_model) DO UPDATE SET last_ordinal = "
+          + (postgres ? "GREATEST" : "MAX") + "(quire_read_model_checkpoints.last_ordinal, excluded.last_ordinal),"
+          + " updated_at = " + (postgres ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+      // A data-modifying WITH runs whether or not the query reads it; the notification is queued
+      // in the same transaction, so it is delivered only if the checkpoint commits.
+      Statements.run(c, postgres ? "WITH advanced AS (" + upsert + ") " + ProgressListener.notifySql() : upsert,
           ps -> {
             ps.setString(1, readModel);
             ps.setLong(2, ordinal);
-            return ps.executeUpdate();
+            if (postgres) {
+              ps.setString(3, readModel);
+            }
+            return ps.execute();
           });
     }
 
