@@ -108,6 +108,9 @@ public final class BenchMain implements Runnable {
         + "(what quire serve runs on by default).")
     String storage = "sqlite-full";
 
+    @Mixin
+    RememberedRowsOption rememberedRows;
+
     @Option(names = "--duration",
         description = "Measured time (e.g. 30s); without it the run is count-bounded (D * M actions).")
     Duration duration;
@@ -121,7 +124,7 @@ public final class BenchMain implements Runnable {
     @Override
     public Integer call() throws Exception {
       int runs = repeat.runs(spec);
-      StorageSpec storageSpec = StorageSpec.parse(storage);
+      StorageSpec storageSpec = rememberedRows.applyTo(StorageSpec.parse(storage));
       String stem = output.stem(load.stem("load-" + storageSpec.label()));
       PrintWriter out = spec.commandLine().getOut();
       List<LoadResult> results = new ArrayList<>(runs);

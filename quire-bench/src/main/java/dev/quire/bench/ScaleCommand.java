@@ -38,6 +38,9 @@ final class ScaleCommand implements Callable<Integer> {
       + "default ${DEFAULT-VALUE}.")
   String storage = "sqlite-normal";
 
+  @CommandLine.Mixin
+  RememberedRowsOption rememberedRows;
+
   @Option(names = {"-b", "--batch"}, description = "Actions per job, default ${DEFAULT-VALUE}.")
   int batch = 1;
 
@@ -65,7 +68,7 @@ final class ScaleCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--values must be positive integers, got "
           + Arrays.toString(values.toArray()));
     }
-    StorageSpec storageSpec = StorageSpec.parse(storage);
+    StorageSpec storageSpec = rememberedRows.applyTo(StorageSpec.parse(storage));
     LoadConfig base = new LoadConfig(documents, 1, clients, storageSpec, LoadConfig.Mode.CLOSED, 0, batch, warmup,
         duration, null, null, false);
     String stem = name != null ? name : "scale-" + storageSpec.label() + "-" + axis.name().toLowerCase(Locale.ROOT);

@@ -21,9 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CommittedRows<K, V> {
 
-  /** Rows remembered by default: a few MiB for small documents, the whole working set of most. */
-  static final int DEFAULT_MAX_ROWS = 10_000;
-
   private final Map<K, V> rows;
   // 0 once disabled: every method then answers as if nothing were remembered.
   private volatile int maxRows;

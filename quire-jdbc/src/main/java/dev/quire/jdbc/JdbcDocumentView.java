@@ -102,9 +102,9 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       ConsistencyTracker tracker,
       Duration defaultTimeout) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    boolean soleWriter = database.soleWriter();
-    this.committedRows = soleWriter ? CommittedRows.bounded(CommittedRows.DEFAULT_MAX_ROWS) : CommittedRows.disabled();
-    this.committedSlugs = soleWriter ? CommittedRows.bounded(CommittedRows.DEFAULT_MAX_ROWS) : CommittedRows.disabled();
+    int remembered = database.soleWriter() ? database.config().rememberedRows() : 0;
+    this.committedRows = CommittedRows.bounded(remembered);
+    this.committedSlugs = CommittedRows.bounded(remembered);
     ReadModelEngine.Applier applier = new ReadModelEngine.Applier() {
       @Override
       public Runnable apply(Connection c, List<OperationWithContext> operations, Tables tables) throws SQLException {

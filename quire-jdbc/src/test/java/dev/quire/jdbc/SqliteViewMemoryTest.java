@@ -1,6 +1,7 @@
 package dev.quire.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.consistency.ConsistencyTracker;
 import dev.quire.model.Document;
@@ -14,7 +15,10 @@ import dev.quire.store.StreamAppend;
 import dev.quire.store.WriteBatch;
 import dev.quire.view.DocumentView;
 import dev.quire.view.ViewFilter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,12 +75,38 @@ class SqliteViewMemoryTest {
     // One group touching more rows than the memory keeps for a commit (a catch-up page, say).
     List<OperationWithContext> page = new ArrayList<>();
     page.add(ops.increment("doc-1", 1, 1, 2));
-    for (int i = 0; i < CommittedRows.DEFAULT_MAX_ROWS / 10 + 1; i++) {
+    for (int i = 0; i < DatabaseConfig.DEFAULT_REMEMBERED_ROWS / 10 + 1; i++) {
       page.add(ops.create("bulk-" + i, null));
     }
     indexAll(store, view, page);
 
     assertThat(read(view).state(Scopes.GLOBAL).path("count").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void reads_come_from_the_remembered_rows_unless_none_are_remembered() throws Exception {
+    // A row changed behind the view's back shows which one answered: its memory or the tables.
+    assertThat(countAfterEditBehindTheView(database, store, view)).isEqualTo(1);
+
+    Path other = Files.createDirectories(dir.resolve("none"));
+    QuireDatabase forgetful = resources.add(
+        QuireDatabase.open(Databases.sqliteUrl(other), DatabaseConfig.DEFAULTS.withRememberedRows(0)));
+    JdbcOperationStore forgetfulStore = resources.add(new JdbcOperationStore(forgetful));
+    assertThat(countAfterEditBehindTheView(forgetful, forgetfulStore, startedView(forgetful, forgetfulStore)))
+        .isEqualTo(99);
+    assertThatThrownBy(() -> DatabaseConfig.DEFAULTS.withRememberedRows(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rememberedRows");
+  }
+
+  private long countAfterEditBehindTheView(QuireDatabase database, JdbcOperationStore store, JdbcDocumentView view)
+      throws Exception {
+    index(store, view, ops.create("doc-1", "one"));
+    index(store, view, ops.increment("doc-1", 0, 1, 1));
+    read(view);
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE quire_snapshots SET content = '{\"count\":99}' WHERE document_id = 'doc-1'");
+    }
+    return read(view).state(Scopes.GLOBAL).path("count").asLong();
   }
 
   private JdbcDocumentView startedView(QuireDatabase database, JdbcOperationStore store) throws Exception {

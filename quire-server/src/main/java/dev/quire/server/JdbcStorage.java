@@ -3,7 +3,6 @@ package dev.quire.server;
 import dev.quire.concurrent.Scheduler;
 import dev.quire.index.DocumentIndexer;
 import dev.quire.jdbc.DatabaseConfig;
-import dev.quire.jdbc.Durability;
 import dev.quire.jdbc.JdbcDocumentIndexer;
 import dev.quire.jdbc.JdbcDocumentView;
 import dev.quire.jdbc.JdbcReactorStorage;
@@ -31,10 +30,9 @@ final class JdbcStorage {
 
   private JdbcStorage() {}
 
-  static StorageFactory.Storage open(String url, Path dataDir, Durability durability, boolean exclusive,
-      DocumentModelRegistry models, Duration readTimeout) {
-    JdbcReactorStorage storage = JdbcReactorStorage.open(url,
-        DatabaseConfig.DEFAULTS.withDurability(durability).withExclusive(exclusive), models, Scheduler.system(), readTimeout);
+  static StorageFactory.Storage open(String url, Path dataDir, DatabaseConfig config, DocumentModelRegistry models,
+      Duration readTimeout) {
+    JdbcReactorStorage storage = JdbcReactorStorage.open(url, config, models, Scheduler.system(), readTimeout);
     JdbcDocumentView view = storage.view();
     JdbcDocumentIndexer indexer = storage.indexer();
     return new StorageFactory.Storage(

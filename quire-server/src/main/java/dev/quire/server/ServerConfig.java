@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.jdbc.DatabaseConfig;
 import dev.quire.jdbc.Durability;
 import java.nio.file.Path;
 import dev.quire.job.JobTracker;
@@ -193,8 +194,11 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
    * @param exclusive PostgreSQL: this server is the only Quire process on its schema (refused while
    *     others use it, and keeps them out); its document view then answers token reads from the rows
    *     it committed. SQLite is always one process per file; ignored in memory.
+   * @param rememberedRows SQLite and exclusive PostgreSQL: document rows the view remembers as
+   *     committed ({@code DatabaseConfig#rememberedRows}); ignored in memory
    */
-  public record Storage(String database, Path dataDir, List<Path> modelPaths, Durability durability, boolean exclusive) {
+  public record Storage(String database, Path dataDir, List<Path> modelPaths, Durability durability, boolean exclusive,
+      int rememberedRows) {
 
     public static final String MEMORY = "memory";
     public static final Path DEFAULT_DATA_DIR = Path.of("quire-data");
@@ -204,6 +208,14 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
       database = database == null || database.isBlank() ? null : database.trim();
       modelPaths = modelPaths == null ? List.of() : List.copyOf(modelPaths);
       durability = durability == null ? Durability.FULL : durability;
+      if (rememberedRows < 0) {
+        throw new IllegalArgumentException("rememberedRows must not be negative, got " + rememberedRows);
+      }
+    }
+
+    /** With the view's default row memory. */
+    public Storage(String database, Path dataDir, List<Path> modelPaths, Durability durability, boolean exclusive) {
+      this(database, dataDir, modelPaths, durability, exclusive, DatabaseConfig.DEFAULT_REMEMBERED_ROWS);
     }
 
     /** Shared: other Quire processes may use the same PostgreSQL schema. */
@@ -225,11 +237,11 @@ public record ServerConfig(Http http, Storage storage, Consistency consistency, 
     }
 
     public Storage withModelPaths(List<Path> paths) {
-      return new Storage(database, dataDir, paths, durability, exclusive);
+      return new Storage(database, dataDir, paths, durability, exclusive, rememberedRows);
     }
 
     public Storage withDurability(Durability newDurability) {
-      return new Storage(database, dataDir, modelPaths, newDurability, exclusive);
+      return new Storage(database, dataDir, modelPaths, newDurability, exclusive, rememberedRows);
     }
   }
 

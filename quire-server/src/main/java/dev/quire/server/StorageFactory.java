@@ -2,6 +2,7 @@ package dev.quire.server;
 
 import dev.quire.Reactor;
 import dev.quire.ReactorBuilder;
+import dev.quire.jdbc.DatabaseConfig;
 import dev.quire.model.DocumentModelRegistry;
 import dev.quire.sync.InMemorySyncStore;
 import dev.quire.sync.SyncStore;
@@ -95,9 +96,10 @@ public final class StorageFactory {
     if (ServerConfig.Storage.MEMORY.equals(url)) {
       return Storage.memory(null);
     }
-    return JdbcStorage.open(url, config.database() == null ? config.dataDir() : null, config.durability(),
-        config.exclusive(), models,
-        readTimeout);
+    DatabaseConfig database = DatabaseConfig.DEFAULTS.withDurability(config.durability())
+        .withExclusive(config.exclusive())
+        .withRememberedRows(config.rememberedRows());
+    return JdbcStorage.open(url, config.database() == null ? config.dataDir() : null, database, models, readTimeout);
   }
 
   /** What a database holds: its last ordinal and each read model's durable checkpoint. */

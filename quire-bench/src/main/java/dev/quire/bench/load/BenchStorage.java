@@ -72,7 +72,8 @@ final class BenchStorage implements AutoCloseable {
     // Pool: the group-committing writer, the two read models' writers, and readers.
     DatabaseConfig config = DatabaseConfig.DEFAULTS.withDurability(Durability.valueOf(spec.durability()))
         .withMaxPoolSize(16)
-        .withExclusive(spec.exclusive());
+        .withExclusive(spec.exclusive())
+        .withRememberedRows(spec.rememberedRows());
     String schema = null;
     if (spec.kind() == StorageSpec.Kind.POSTGRESQL) {
       // Every run starts empty: its own schema, dropped on close.

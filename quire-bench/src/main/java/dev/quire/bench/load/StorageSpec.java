@@ -1,5 +1,6 @@
 package dev.quire.bench.load;
 
+import dev.quire.jdbc.DatabaseConfig;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -21,8 +22,10 @@ import java.util.Objects;
  *     and for a SQLite run on a temporary file
  * @param durability {@code FULL} or {@code NORMAL}; null for memory
  * @param exclusive PostgreSQL opened as the schema's only Quire process
+ * @param rememberedRows rows the document view remembers ({@link
+ *     dev.quire.jdbc.DatabaseConfig#rememberedRows()}); ignored in memory
  */
-public record StorageSpec(Kind kind, String url, String durability, boolean exclusive) {
+public record StorageSpec(Kind kind, String url, String durability, boolean exclusive, int rememberedRows) {
 
   /** The storage families of the matrix. */
   public enum Kind {
@@ -36,6 +39,18 @@ public record StorageSpec(Kind kind, String url, String durability, boolean excl
     if (kind != Kind.MEMORY && !"FULL".equals(durability) && !"NORMAL".equals(durability)) {
       throw new IllegalArgumentException("durability must be FULL or NORMAL, got " + durability);
     }
+    if (rememberedRows < 0) {
+      throw new IllegalArgumentException("rememberedRows must not be negative, got " + rememberedRows);
+    }
+  }
+
+  /** With the document view's default row memory. */
+  public StorageSpec(Kind kind, String url, String durability, boolean exclusive) {
+    this(kind, url, durability, exclusive, DatabaseConfig.DEFAULT_REMEMBERED_ROWS);
+  }
+
+  public StorageSpec withRememberedRows(int rows) {
+    return new StorageSpec(kind, url, durability, exclusive, rows);
   }
 
   public static StorageSpec memory() {
@@ -96,13 +111,17 @@ public record StorageSpec(Kind kind, String url, String durability, boolean excl
     String numbered = dot > name
         ? file.substring(0, dot) + "-r" + run + file.substring(dot)
         : file + "-r" + run;
-    return new StorageSpec(kind, "sqlite:" + numbered, durability, exclusive);
+    return new StorageSpec(kind, "sqlite:" + numbered, durability, exclusive, rememberedRows);
   }
 
-  /** A short label for tables and file names: memory, sqlite-full, postgresql-normal, ... */
+  /**
+   * A short label for tables and file names: memory, sqlite-full, postgresql-normal, ...; with
+   * {@code -rows<N>} when the view remembers other than the default number of rows.
+   */
   public String label() {
     return kind == Kind.MEMORY ? "memory" : kind.name().toLowerCase(Locale.ROOT) + "-"
-        + durability.toLowerCase(Locale.ROOT) + (exclusive ? "-exclusive" : "");
+        + durability.toLowerCase(Locale.ROOT) + (exclusive ? "-exclusive" : "")
+        + (rememberedRows == DatabaseConfig.DEFAULT_REMEMBERED_ROWS ? "" : "-rows" + rememberedRows);
   }
 
   /** The spec without credentials, for result files. */

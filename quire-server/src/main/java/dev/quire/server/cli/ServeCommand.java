@@ -1,5 +1,6 @@
 package dev.quire.server.cli;
 
+import dev.quire.jdbc.DatabaseConfig;
 import dev.quire.jdbc.Durability;
 import dev.quire.server.QuireServer;
 import dev.quire.server.ServerConfig;
@@ -57,6 +58,12 @@ final class ServeCommand implements Callable<Integer> {
           + "keeps them out until it stops); token reads are then answered from the rows the view committed, without "
           + "a query. SQLite is always one process per file.")
   boolean exclusive;
+
+  @Option(names = "--remembered-rows", defaultValue = "" + DatabaseConfig.DEFAULT_REMEMBERED_ROWS, paramLabel = "N",
+      description = "Document rows the view remembers as it committed them, so writes and token reads of them need "
+          + "no query (SQLite, and PostgreSQL with --exclusive; default: ${DEFAULT-VALUE}; 0: none). Raise it when more "
+          + "documents than that are written in turn; each remembered row holds its document's state in the heap.")
+  int rememberedRows;
 
   @Option(names = "--models", split = ",", paramLabel = "PATH",
       description = "Jars, or folders of jars, with DocumentModel services (META-INF/services/dev.quire.model.DocumentModel).")
@@ -124,7 +131,8 @@ final class ServeCommand implements Callable<Integer> {
 
   ServerConfig config() throws IOException {
     ServerConfig.Http http = new ServerConfig.Http(bind, port, maxBodyBytes, maxActions, shutdownTimeout);
-    ServerConfig.Storage storage = new ServerConfig.Storage(database, dataDir, models, durability, exclusive);
+    ServerConfig.Storage storage = new ServerConfig.Storage(database, dataDir, models, durability, exclusive,
+        rememberedRows);
     ServerConfig.Security security = authTokenFile == null
         ? ServerConfig.Security.open()
         : new ServerConfig.Security(Optional.of(readToken(authTokenFile)));
