@@ -61,6 +61,8 @@ final class WalCheckpointer implements AutoCloseable {
   static final int RESTART_PAGES = 40_000;
   /** How long a restart waits, holding the write gate, for readers still using the log. */
   static final int RESTART_WAIT_MILLIS = 50;
+  /** Passes and flushes outside the write gate right before a restart (see {@link #catchUp}). */
+  static final int CATCH_UP_ROUNDS = 2;
   /** Passes to skip after a restart was put off, so a long reader does not hold writers every pass. */
   static final int PASSES_AFTER_PUT_OFF = 10;
 
@@ -134,7 +136,10 @@ final class WalCheckpointer implements AutoCloseable {
       if (copied != flushedUpTo && (flushEveryPass || restart) && flusher.flush()) {
         flushedUpTo = copied;
       }
-      if (restart && flusher.usable()) { // the flush just now may have failed
+      if (restart && flusher.usable()) {
+        catchUp(s);
+      }
+      if (restart && flusher.usable()) { // a flush just now may have failed
         if (restart(s)) {
           flushedUpTo = 0;
         } else {
@@ -150,6 +155,29 @@ final class WalCheckpointer implements AutoCloseable {
       }
       failedBefore = true;
       return -1;
+    }
+  }
+
+  /**
+   * Before a restart, copies and flushes, without holding writers, the frames committed while the
+   * pass's flush ran: that flush takes tens of milliseconds with a long log, and the restart would
+   * otherwise copy and flush those frames with every writer held (16-25 ms at 10,000 jobs/s on
+   * SQLite NORMAL, once a second: the open loop's p99). Each round's flush is shorter than the one
+   * before, so the frames left for the restart are only the last few milliseconds'.
+   */
+  private void catchUp(Statement s) throws SQLException {
+    for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
+      long copied;
+      try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+        if (!rs.next() || rs.getLong(2) < 0) {
+          return;
+        }
+        copied = rs.getLong(3);
+      }
+      if (copied == flushedUpTo || !flusher.flush()) {
+        return;
+      }
+      flushedUpTo = copied;
     }
   }
 
