@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * process holds on it, SQLite's included. It is opened for writing only because Windows flushes
  * nothing through a read-only handle; nothing is ever written through it.
  *
- * <p>Concurrency: {@link #flush()} from one thread at a time (the checkpoint thread).
+ * <p>Concurrency: {@link #flush()} from one thread at a time (the checkpoint thread). Not final only
+ * so that a test can commit while a flush runs.
  */
-final class DatabaseFileFlusher implements AutoCloseable {
+class DatabaseFileFlusher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DatabaseFileFlusher.class);
 

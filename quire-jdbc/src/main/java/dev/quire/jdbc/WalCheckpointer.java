@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * or with {@code synchronous=FULL} only before a restart (there every commit already waits for an
  * fsync of the log, and flushes every pass queued with them: closed loop -5 %, open-loop p90 4.6
  * to 9.1 ms), and once the log holds {@value #RESTART_PAGES} frames it takes the write gate and runs a
- * {@code RESTART} checkpoint: only the frames of the last interval are left to copy and flush, and
- * readers are waited for at most {@value #RESTART_WAIT_MILLIS} ms, so writers wait about 5 to 10
- * ms once per {@value #RESTART_PAGES} frames (p99 5 to 7.5 ms then). A restart put off by a reader
+ * {@code RESTART} checkpoint, after catching up ({@code catchUp}) outside the gate with what
+ * was committed during the flush: only the last milliseconds' frames are left to copy and flush,
+ * and readers are waited for at most {@value #RESTART_WAIT_MILLIS} ms, so writers wait about 3 to
+ * 5 ms once per {@value #RESTART_PAGES} frames. A restart put off by a reader
  * is tried again {@value #PASSES_AFTER_PUT_OFF} passes later. If the file cannot be flushed from
  * here, restarts are left to the backstop as before.
  *

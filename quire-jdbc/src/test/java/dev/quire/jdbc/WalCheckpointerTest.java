@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,6 +19,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +98,74 @@ class WalCheckpointerTest {
     appendSome();
 
     assertThat(walRestarts()).as("the next commit wrote the log from its start").isGreaterThan(restartsBefore);
+  }
+
+  @Test
+  void frames_committed_during_the_flush_before_a_restart_are_copied_before_it_holds_the_writers()
+      throws Exception {
+    appendSome();
+    ExecutorService gateHolder = Executors.newSingleThreadExecutor();
+    CountDownLatch release = new CountDownLatch(1);
+    flusher.close(); // never opened: closing it before the database releases nothing
+    flusher = new DatabaseFileFlusher(dir.resolve("quire.db")) {
+      private boolean first = true;
+
+      @Override
+      synchronized boolean flush() {
+        if (first) {
+          first = false;
+          appendSome(); // a writer commits while the pass's flush runs
+          CountDownLatch held = new CountDownLatch(1);
+          gateHolder.submit(() -> {
+            try (WriteGate.Permit permit = database.writeGate().enter()) {
+              held.countDown();
+              release.await();
+            }
+            return null;
+          });
+          await(held);
+        }
+        return super.flush();
+      }
+    };
+    try (WalCheckpointer checkpointer = new WalCheckpointer(database.dataSource(), NEVER, database.writeGate(),
+        flusher, (int) framesInLog(), true)) {
+      CompletableFuture<Long> pass = CompletableFuture.supplyAsync(checkpointer::checkpoint);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (database.writeGate().waiting() == 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(database.writeGate().waiting()).as("the restart waits for the gate").isEqualTo(1);
+      int[] log = walIndex();
+      assertThat(log[1]).as("frames copied back before the restart held the writers").isEqualTo(log[0]);
+      release.countDown();
+      assertThat(pass.get(5, TimeUnit.SECONDS)).isZero();
+    } finally {
+      release.countDown();
+      gateHolder.shutdown();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The frames in the log and those copied back to the database file, from the WAL index (the
+   * {@code -shm} file, in the machine's byte order): its header's {@code mxFrame} and the checkpoint
+   * information's {@code nBackfill}, read without a checkpoint of our own, which would copy frames.
+   */
+  private int[] walIndex() throws IOException {
+    try (FileChannel shm = FileChannel.open(dir.resolve("quire.db-shm"), StandardOpenOption.READ)) {
+      ByteBuffer index = ByteBuffer.allocate(100).order(ByteOrder.nativeOrder());
+      shm.read(index, 0);
+      return new int[] {index.getInt(16), index.getInt(96)};
+    }
   }
 
   /** The WAL header's checkpoint sequence number, which each restart of the log increments. */
