@@ -880,9 +880,21 @@ final class ReadModelEngine implements AutoCloseable {
     // its own, the read model's rows carry the progress, and the progress methods below write nothing.
     private final String ownProgress;
 
+    /** See {@link #writeCheckpointAndNotify}; built once, as the statement cache keys on the text. */
+    private final String checkpointAndNotify;
+
     EngineSql(Dialect dialect, String ownProgress) {
       this.dialect = dialect;
       this.ownProgress = ownProgress;
+      boolean postgres = dialect == Dialect.POSTGRESQL;
+      String upsert = "INSERT INTO quire_read_model_checkpoints (read_model, last_ordinal) VALUES (?, ?)"
+          + " ON CONFLICT (read_model) DO UPDATE SET last_ordinal = "
+          + (postgres ? "GREATEST" : "MAX") + "(quire_read_model_checkpoints.last_ordinal, excluded.last_ordinal),"
+          + " updated_at = " + (postgres ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+      // A data-modifying WITH runs whether or not the query reads it; the notification is queued
+      // in the same transaction, so it is delivered only if the checkpoint commits.
+      this.checkpointAndNotify =
+          postgres ? "WITH advanced AS (" + upsert + ") " + ProgressListener.notifySql() : upsert;
     }
 
     /** PostgreSQL: serialise this read model's writers across processes for the transaction. */
@@ -1057,21 +1069,14 @@ final class ReadModelEngine implements AutoCloseable {
      */
     void writeCheckpointAndNotify(Connection c, String readModel, long ordinal) throws SQLException {
       boolean postgres = dialect == Dialect.POSTGRESQL;
-      String upsert = "INSERT INTO quire_read_model_checkpoints (read_model, last_ordinal) VALUES (?, ?)"
-          + " ON CONFLICT (read_model) DO UPDATE SET last_ordinal = "
-          + (postgres ? "GREATEST" : "MAX") + "(quire_read_model_checkpoints.last_ordinal, excluded.last_ordinal),"
-          + " updated_at = " + (postgres ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
-      // A data-modifying WITH runs whether or not the query reads it; the notification is queued
-      // in the same transaction, so it is delivered only if the checkpoint commits.
-      Statements.run(c, postgres ? "WITH advanced AS (" + upsert + ") " + ProgressListener.notifySql() : upsert,
-          ps -> {
-            ps.setString(1, readModel);
-            ps.setLong(2, ordinal);
-            if (postgres) {
-              ps.setString(3, readModel);
-            }
-            return ps.execute();
-          });
+      Statements.run(c, checkpointAndNotify, ps -> {
+        ps.setString(1, readModel);
+        ps.setLong(2, ordinal);
+        if (postgres) {
+          ps.setString(3, readModel);
+        }
+        return ps.execute();
+      });
     }
 
     void writeProgress(Connection c, Tables tables, String readModel, Map<StreamKey, Long> progress)

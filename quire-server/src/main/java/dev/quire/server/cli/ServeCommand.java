@@ -60,9 +60,10 @@ final class ServeCommand implements Callable<Integer> {
   boolean exclusive;
 
   @Option(names = "--remembered-rows", defaultValue = "" + DatabaseConfig.DEFAULT_REMEMBERED_ROWS, paramLabel = "N",
-      description = "Document rows the view remembers as it committed them, so writes and token reads of them need "
-          + "no query (SQLite, and PostgreSQL with --exclusive; default: ${DEFAULT-VALUE}; 0: none). Raise it when more "
-          + "documents than that are written in turn; each remembered row holds its document's state in the heap.")
+      description = "Document rows the view remembers as it committed them, so writes and token reads of them "
+          + "need no query (SQLite, and PostgreSQL with --exclusive; default: ${DEFAULT-VALUE}; 0: none). Raise it "
+          + "when more documents than that are written in turn; each remembered row holds its document's state in "
+          + "the heap.")
   int rememberedRows;
 
   @Option(names = "--models", split = ",", paramLabel = "PATH",
