@@ -105,7 +105,15 @@ final class PostgresOwnership implements DatabaseClaim {
   @Override
   public void close() {
     watcher.shutdownNow();
-    closeQuietly(connection); // ends the session, and with it the lock
+    // Released before the session ends: closing the connection only asks the server to end it,
+    // and until its backend has exited the lock is still held, so a process reopening the schema
+    // at once (a restart, the next test) could be refused.
+    try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+      ps.execute();
+    } catch (SQLException e) {
+      log.debug("Releasing the claim on {} before closing its session failed; closing releases it", description, e);
+    }
+    closeQuietly(connection); // ends the session, and with it anything still held
   }
 
   private static void closeQuietly(Connection connection) {
