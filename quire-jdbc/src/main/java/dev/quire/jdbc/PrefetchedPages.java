@@ -55,8 +55,10 @@ final class PrefetchedPages<T> {
   /** Operations after ordinal 0 up to {@code upTo} of the given action types (null: all), in ordinal order. */
   static PrefetchedPages<StoredOperation> byOrdinal(JdbcOperationStore store, long upTo, Set<String> actionTypes,
       int pageSize) {
-    return new PrefetchedPages<>(last -> store.getSinceOrdinal(last == null ? 0 : last.ordinal(), upTo, actionTypes,
-        pageSize), PrefetchedPages::decodeAll);
+    Reader<StoredOperation> reader = actionTypes == null
+        ? last -> store.getSinceOrdinal(last == null ? 0 : last.ordinal(), upTo, null, pageSize)
+        : new FilteredOrdinalReader(store, upTo, actionTypes, pageSize);
+    return new PrefetchedPages<>(reader, PrefetchedPages::decodeAll);
   }
 
   /** Operations up to ordinal {@code upTo}, by document and then ordinal. */

@@ -153,4 +153,39 @@ class ReplayReadsTest {
     assertThat(store.getSinceOrdinal(0, 5, null, 10)).hasSize(5);
     assertThat(store.getSinceOrdinal(0, 5, Set.of(), 10)).isEmpty();
   }
+
+  @Test
+  void the_windowed_read_of_some_action_types_returns_every_match_once_in_order_whatever_the_page_size() {
+    // Matches dense, then none for many windows, then sparse, then one past the bound.
+    append(ops.create("doc-1", null));
+    List<Long> expected = new ArrayList<>();
+    long ordinal = 1;
+    long index = 0;
+    int target = 2;
+    for (int i = 0; i < 120; i++) {
+      boolean match = i < 10 || (i >= 80 && i % 7 == 0);
+      if (match) {
+        append(ops.addRelationship("doc-1", "doc-" + target, "child", target - 1));
+        target++;
+        expected.add(++ordinal);
+      } else {
+        append(ops.increment("doc-1", index, 1, index + 1));
+        index++;
+        ordinal++;
+      }
+    }
+    append(ops.addRelationship("doc-1", "doc-past", "child", target - 1)); // past the bound
+    Set<String> types = Set.of(SystemActions.ADD_RELATIONSHIP);
+
+    for (int pageSize : new int[] {1, 2, 3, 7, 10, 50}) {
+      FilteredOrdinalReader reader = new FilteredOrdinalReader(store, ordinal, types, pageSize);
+      List<Long> seen = new ArrayList<>();
+      for (List<StoredOperation> page = reader.after(null); !page.isEmpty(); page = reader.after(null)) {
+        assertThat(page).hasSizeLessThanOrEqualTo(pageSize);
+        page.forEach(op -> seen.add(op.ordinal()));
+      }
+      assertThat(seen).as("page size %d", pageSize).containsExactlyElementsOf(expected);
+    }
+    assertThat(new FilteredOrdinalReader(store, ordinal, Set.of(), 10).after(null)).isEmpty();
+  }
 }
