@@ -43,8 +43,9 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--jvm-arg", description = "An option for the runs' JVMs (repeatable), e.g. --jvm-arg=-Xmx512m.")
   List<String> jvmArgs = new ArrayList<>();
 
-  @Option(names = "--metric", description = "JSON pointer of a figure to compare (repeatable); default jobs/s"
-      + " READ_READY, p99 submit→READ_READY and CPU per job of `load`.")
+  @Option(names = "--metric", description = "JSON pointer of a figure to compare (repeatable); default for"
+      + " `load` jobs/s READ_READY, p99 submit→READ_READY and CPU per job; for `rebuild` the view's, the indexer's"
+      + " and the store scan's operations/s and the view's CPU seconds; for `http` jobs/s, p99 and server CPU per job.")
   List<String> metrics = new ArrayList<>();
 
   @Option(names = "--out", description = "Folder for each run's JSON and log and compare.json, default"
@@ -60,7 +61,7 @@ final class CompareCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--pairs must be at least 2, got " + pairs);
     }
     PrintWriter printer = spec.commandLine().getOut();
-    List<String> compared = metrics.isEmpty() ? AlternatedRuns.LOAD_METRICS : metrics;
+    List<String> compared = metrics.isEmpty() ? AlternatedRuns.defaultMetrics(command) : metrics;
     AlternatedRuns.Settings settings =
         new AlternatedRuns.Settings(java, jvmArgs, baseline, candidate, command, pairs, compared, out);
     AlternatedRuns.Outcome outcome = AlternatedRuns.run(settings, run -> {

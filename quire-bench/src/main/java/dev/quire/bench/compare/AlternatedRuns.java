@@ -31,9 +31,24 @@ public final class AlternatedRuns {
   /** Replaced in the command by the run's own folder. */
   public static final String RUN_FOLDER = "{run}";
 
-  /** The JSON pointers compared by default: what {@code bench load} reports. */
+  /** The JSON pointers compared by default for {@code bench load}: jobs/s, p99, CPU per job. */
   public static final List<String> LOAD_METRICS =
       List.of("/throughput/jobsPerSecondReadReady", "/latencyMs/submitToReadReady/p99", "/resources/cpuMicrosPerJob");
+  /** For {@code bench rebuild}: each read model's and the store scan's operations/s, and the view's CPU. */
+  public static final List<String> REBUILD_METRICS = List.of("/documentView/operationsPerSecond",
+      "/documentIndexer/operationsPerSecond", "/storeScan/operationsPerSecond", "/documentView/cpuSeconds");
+  /** For {@code bench http}: jobs/s, p99 and the server's CPU per job. */
+  public static final List<String> HTTP_METRICS = List.of("/throughput/jobsPerSecondReadReady",
+      "/latencyMs/submitToReadReady/p99", "/resources/serverCpuMicrosPerJob");
+
+  /** The metrics compared when none are named: those of the benchmark {@code command} runs. */
+  public static List<String> defaultMetrics(List<String> command) {
+    return switch (command.isEmpty() ? "" : command.get(0)) {
+      case "rebuild" -> REBUILD_METRICS;
+      case "http" -> HTTP_METRICS;
+      default -> LOAD_METRICS;
+    };
+  }
 
   /** The builds, the command and where results go. */
   public record Settings(String java, List<String> jvmArgs, String baseline, String candidate, List<String> command,

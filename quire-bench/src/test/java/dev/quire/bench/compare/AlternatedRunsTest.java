@@ -59,6 +59,16 @@ class AlternatedRunsTest {
   }
 
   @Test
+  void theDefaultMetrics_areThoseOfTheBenchmarkRun() {
+    assertThat(AlternatedRuns.defaultMetrics(List.of("rebuild", "--storage", "sqlite-normal:{run}/q.db")))
+        .contains("/documentView/operationsPerSecond", "/documentIndexer/operationsPerSecond");
+    assertThat(AlternatedRuns.defaultMetrics(List.of("http", "--url", "http://127.0.0.1:8080")))
+        .contains("/resources/serverCpuMicrosPerJob");
+    assertThat(AlternatedRuns.defaultMetrics(List.of("load", "--clients", "64")))
+        .isEqualTo(AlternatedRuns.LOAD_METRICS);
+  }
+
+  @Test
   void fewerThanTwoPairs_areRefused(@TempDir Path out) {
     assertThatThrownBy(() -> new AlternatedRuns.Settings(JAVA, List.of(), "a", "b", List.of("load"), 1,
         AlternatedRuns.LOAD_METRICS, out)).isInstanceOf(IllegalArgumentException.class);
