@@ -117,19 +117,12 @@ final class WalCheckpointer implements AutoCloseable {
    */
   long checkpoint() {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      long frames;
-      long copied;
-      try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-        // Columns: busy flag, frames in the WAL, frames copied back.
-        if (!rs.next()) {
-          return 0;
-        }
-        frames = rs.getLong(2);
-        copied = rs.getLong(3);
+      Pass pass = passive(s);
+      if (pass == null) {
+        return 0; // another connection's checkpoint was running: the next pass
       }
-      if (frames < 0) {
-        return 0; // another connection's checkpoint was running (SQLite reports -1): the next pass
-      }
+      long frames = pass.frames();
+      long copied = pass.copied();
       if (restartPause > 0) {
         restartPause--;
       }
@@ -168,17 +161,25 @@ final class WalCheckpointer implements AutoCloseable {
    */
   private void catchUp(Statement s) throws SQLException {
     for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
-      long copied;
-      try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-        if (!rs.next() || rs.getLong(2) < 0) {
-          return;
-        }
-        copied = rs.getLong(3);
-      }
-      if (copied == flushedUpTo || !flusher.flush()) {
+      Pass pass = passive(s);
+      if (pass == null || pass.copied() == flushedUpTo || !flusher.flush()) {
         return;
       }
-      flushedUpTo = copied;
+      flushedUpTo = pass.copied();
+    }
+  }
+
+  /** What a PASSIVE checkpoint reported: frames in the log and frames copied back to the file. */
+  private record Pass(long frames, long copied) {}
+
+  /** A PASSIVE checkpoint; null when SQLite reports none ran (another connection's was running: -1). */
+  private static Pass passive(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      // Columns: busy flag, frames in the WAL, frames copied back.
+      if (!rs.next() || rs.getLong(2) < 0) {
+        return null;
+      }
+      return new Pass(rs.getLong(2), rs.getLong(3));
     }
   }
 
