@@ -805,18 +805,25 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
     }
 
     /**
-     * Parameters: with {@code slug}, (branch, idOrSlug) three times; without, (branch, id). The
-     * snapshots join is a per-row index lookup (an OR in the WHERE clause keeps the planner from
-     * deriving the snapshot key from it), so the joined columns must share a collation.
+     * Parameters: with {@code slug}, (branch, idOrSlug, idOrSlug, branch, branch, idOrSlug, branch);
+     * without, (idOrSlug, branch). Each part finds its document by the whole primary key, so the
+     * planner takes that index whatever it knows of the table: with an OR of the two ids it chose
+     * the {@code (branch, document_type)} index on a table without statistics (a fresh schema, until
+     * autovacuum's first analyze) and read every document of the branch per read. The snapshots
+     * join is a per-row index lookup, so the joined columns must share a collation. Rows come
+     * ordered by document id, the two parts' rows apart unless both name the same document.
      */
     static String loadByIdOrSlugSql(boolean slug) {
       String holder = "(SELECT h.document_id FROM quire_slugs h WHERE h.branch = ? AND h.slug = ?)";
-      return "SELECT d.document_id, d.document_type, d.created, d.deleted, d.slug, d.name, d.created_at,"
-          + " s.scope, s.content, s.last_index, s.last_hash, s.last_modified, "
-          + (slug ? holder : "NULL") + " AS holder"
-          + " FROM quire_documents d LEFT JOIN quire_snapshots s ON s.document_id = d.document_id AND s.branch = d.branch"
-          + " WHERE d.branch = ? AND (d.document_id = ?" + (slug ? " OR d.document_id = " + holder : "") + ")"
-          + " ORDER BY d.document_id";
+      String columns = "SELECT d.document_id, d.document_type, d.created, d.deleted, d.slug, d.name, d.created_at,"
+          + " s.scope, s.content, s.last_index, s.last_hash, s.last_modified, ";
+      String from = " FROM quire_documents d LEFT JOIN quire_snapshots s ON s.document_id = d.document_id AND s.branch = d.branch";
+      String byId = columns + (slug ? holder : "NULL") + " AS holder" + from + " WHERE d.document_id = ? AND d.branch = ?";
+      if (!slug) {
+        return byId;
+      }
+      return byId + " UNION ALL " + columns + "d.document_id" + from + " WHERE d.document_id = " + holder
+          + " AND d.branch = ? ORDER BY 1";
     }
 
     /**
@@ -838,11 +845,12 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
           ps.setString(i++, branch);
           ps.setString(i++, idOrSlug);
         }
-        ps.setString(i++, branch);
         ps.setString(i++, idOrSlug);
+        ps.setString(i++, branch);
         if (slug) {
           ps.setString(i++, branch);
-          ps.setString(i, idOrSlug);
+          ps.setString(i++, idOrSlug);
+          ps.setString(i, branch);
         }
         try (ResultSet rs = ps.executeQuery()) {
           boolean more = rs.next();
