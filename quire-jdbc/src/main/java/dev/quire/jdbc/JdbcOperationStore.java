@@ -293,6 +293,20 @@ public final class JdbcOperationStore implements OperationStore {
     }, () -> "read " + documentId + "/" + stream.scope() + "/" + stream.branch() + " from " + fromIndex);
   }
 
+  /**
+   * A stream's operations with indexes in [{@code fromIndex}, {@code toIndex}], in index order, read
+   * on {@code c} (so within its transaction).
+   */
+  List<OperationWithContext> streamRange(Connection c, StreamKey stream, long fromIndex, long toIndex)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.selectRange)) {
+      bindStream(ps, stream.documentId(), stream.scope(), stream.branch());
+      ps.setLong(4, fromIndex);
+      ps.setLong(5, toIndex + 1);
+      return rows(ps, sql.rows::read);
+    }
+  }
+
   /** Maps one row of a result set. */
   @FunctionalInterface
   private interface RowReader<T> {
@@ -617,13 +631,8 @@ public final class JdbcOperationStore implements OperationStore {
     long from = append.expectedRevision();
     int count = append.operations().size();
     Map<Long, OperationWithContext> found = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(sql.selectRange)) {
-      bindStream(ps, append.stream().documentId(), append.stream().scope(), append.stream().branch());
-      ps.setLong(4, from);
-      ps.setLong(5, from + count);
-      for (OperationWithContext row : rows(ps, sql.rows::read)) {
-        found.put(row.operation().index(), row);
-      }
+    for (OperationWithContext row : streamRange(c, append.stream(), from, from + count - 1)) {
+      found.put(row.operation().index(), row);
     }
     if (pending != null) {
       found.putAll(pending);

@@ -821,7 +821,8 @@ final class ReadModelEngine implements AutoCloseable {
       long checkpoint = newLowWater;
       Runnable committed = inTransaction(c -> {
         sql.lock(c, name);
-        Runnable afterCommit = operations.isEmpty() ? Applier.NOTHING : applier.apply(c, operations, Tables.LIVE);
+        List<OperationWithContext> toApply = database.soleWriter() ? operations : withUnindexedPredecessors(c, operations);
+        Runnable afterCommit = toApply.isEmpty() ? Applier.NOTHING : applier.apply(c, toApply, Tables.LIVE);
         sql.writeProgress(c, Tables.LIVE, name, progress);
         sql.writeCheckpointAndNotify(c, name, checkpoint);
         return afterCommit;
@@ -838,6 +839,53 @@ final class ReadModelEngine implements AutoCloseable {
       above.clear();
     }
     tracker.update(coordinates);
+  }
+
+  /**
+   * Several processes on one schema: {@code operations} preceded by the earlier operations of their
+   * streams that no process has indexed yet (read under the lock, so what the stored progress says
+   * is settled). Each process is handed only its own writes, so a stream written by two processes
+   * can reach this one ahead of the other's indexing of the operation before: indexed as given, the
+   * stream's progress would claim that operation (a token for the later one honoured without it),
+   * and the indexer, which ignores what its progress already covers, would then drop it for good.
+   * Only streams this process's tracker does not already cover up to the group's first operation
+   * are looked up, so a process writing its own documents pays nothing.
+   */
+  private List<OperationWithContext> withUnindexedPredecessors(Connection c, List<OperationWithContext> operations)
+      throws SQLException {
+    JdbcOperationStore operationsTable = localStore();
+    if (operationsTable == null || operations.isEmpty()) {
+      return operations;
+    }
+    Map<StreamKey, Long> firsts = new LinkedHashMap<>();
+    for (OperationWithContext op : operations) {
+      firsts.merge(op.key(), op.operation().index(), Math::min);
+    }
+    List<StreamKey> uncovered = new ArrayList<>();
+    firsts.forEach((stream, first) -> {
+      if (first > 0 && tracker.getLatest(stream).orElse(-1) < first - 1) {
+        uncovered.add(stream);
+      }
+    });
+    if (uncovered.isEmpty()) {
+      return operations;
+    }
+    Map<StreamKey, Long> stored = new HashMap<>();
+    for (ConsistencyCoordinate coordinate : sql.readProgress(c, name, uncovered)) {
+      stored.put(coordinate.key(), coordinate.operationIndex());
+    }
+    List<OperationWithContext> toApply = new ArrayList<>();
+    for (StreamKey stream : uncovered) {
+      long from = stored.getOrDefault(stream, -1L) + 1;
+      if (from < firsts.get(stream)) {
+        toApply.addAll(operationsTable.streamRange(c, stream, from, firsts.get(stream) - 1));
+      }
+    }
+    if (toApply.isEmpty()) {
+      return operations;
+    }
+    toApply.addAll(operations);
+    return toApply;
   }
 
   /** Whether none of {@code operations} is of a type the read model changes rows for. */

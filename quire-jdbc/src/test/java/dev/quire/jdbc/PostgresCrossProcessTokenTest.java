@@ -135,6 +135,32 @@ class PostgresCrossProcessTokenTest {
         .isEqualTo(3);
   }
 
+  @Test
+  void a_process_indexing_a_stream_ahead_of_the_process_that_wrote_its_previous_operation_indexes_that_one_too()
+      throws Exception {
+    // A wrote doc-1's first edge but has not indexed it yet; B then wrote the second and indexed it.
+    OperationWithContext create = writeOnA(ops.create("doc-1", null));
+    indexOnA(create);
+    OperationWithContext first = writeOnA(ops.addRelationship("doc-1", "doc-2", "child", 1));
+    OperationWithContext second = writeOnB(ops.addRelationship("doc-1", "doc-3", "child", 2));
+    indexerB.indexOperations(List.of(second)).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    viewB.indexOperations(List.of(second)).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    // B's token for the second edge covers the first: B may answer only with both edges indexed.
+    ReadOptions afterSecond = ReadOptions.after(token(second), Duration.ofSeconds(WAIT_SECONDS));
+    assertThat(indexerB.hasRelationship("doc-1", "doc-2", null, afterSecond).get(WAIT_SECONDS, TimeUnit.SECONDS))
+        .isTrue();
+    assertThat(indexerB.hasRelationship("doc-1", "doc-3", null, afterSecond).get(WAIT_SECONDS, TimeUnit.SECONDS))
+        .isTrue();
+    assertThat(viewB.get("doc-1", ViewFilter.MAIN, afterSecond).get(WAIT_SECONDS, TimeUnit.SECONDS).header())
+        .as("the document read on B").isNotNull();
+
+    // A indexing its edge late changes nothing (indexing is idempotent).
+    indexOnA(first);
+    assertThat(indexerA.hasRelationship("doc-1", "doc-2", null, ReadOptions.after(token(second), Duration.ofSeconds(5)))
+        .get(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+  }
+
   private OperationWithContext writeOnB(OperationWithContext op) {
     StreamAppend append = new StreamAppend(op.key(), op.documentType(), op.operation().index(), List.of(op.operation()));
     return storeB.append(new WriteBatch("job", List.of(append))).get(0).withResultingState(op.resultingState());
