@@ -206,6 +206,26 @@ public abstract class DocumentIndexerConformance {
     }
 
     @Test
+    void a_replayed_batch_over_hundreds_of_documents_brings_back_none_of_their_removed_relationships() {
+      // More streams in one batch than a JDBC indexer looks up in one query (512).
+      int sources = 600;
+      List<OperationWithContext> adds = new ArrayList<>();
+      List<OperationWithContext> removes = new ArrayList<>();
+      for (int i = 0; i < sources; i++) {
+        adds.add(ops.addRelationship("source-" + i, "child", CHILD, 0));
+        removes.add(ops.removeRelationship("source-" + i, "child", CHILD, 1));
+      }
+      List<String> sampled = List.of("source-0", "source-511", "source-512", "source-599");
+      index(adds.toArray(OperationWithContext[]::new));
+      assertThat(sampled).allSatisfy(source -> assertThat(targets(outgoing(source))).containsExactly("child"));
+      index(removes.toArray(OperationWithContext[]::new));
+
+      index(adds.toArray(OperationWithContext[]::new));
+
+      assertThat(sampled).allSatisfy(source -> assertThat(outgoing(source)).isEmpty());
+    }
+
+    @Test
     void operations_read_back_from_the_store_index_like_live_ones() {
       index(fromStore(ops.addRelationship("parent", "child-1", CHILD, 0)));
 

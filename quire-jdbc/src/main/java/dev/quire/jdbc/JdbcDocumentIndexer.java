@@ -66,6 +66,8 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
   private static final Set<String> RELATIONSHIP_ACTIONS = Set.of(
       SystemActions.ADD_RELATIONSHIP, SystemActions.REMOVE_RELATIONSHIP, SystemActions.UPDATE_RELATIONSHIP);
   private static final String COLUMNS = "source_id, target_id, relationship_type, metadata, created_at, updated_at";
+  /** Streams per progress lookup; a lookup of fewer is padded to a power of two, so few statement texts. */
+  private static final int PROGRESS_LOOKUP_CHUNK = 512;
 
   private final ReadModelEngine engine;
 
@@ -140,14 +142,24 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
 
   private Runnable apply(Connection c, List<OperationWithContext> operations, Tables tables) throws SQLException {
     String edges = tables.of("quire_relationships");
-    Map<StreamKey, Long> applied = new HashMap<>();
+    List<OperationWithContext> relationshipOps = new ArrayList<>();
+    Set<StreamKey> streams = new LinkedHashSet<>();
     for (OperationWithContext op : operations) {
+      if (RELATIONSHIP_ACTIONS.contains(op.operation().action().type()) && Scopes.DOCUMENT.equals(op.scope())
+          && Scopes.MAIN_BRANCH.equals(op.branch())) {
+        relationshipOps.add(op);
+        streams.add(op.key());
+      }
+    }
+    if (relationshipOps.isEmpty()) {
+      return ReadModelEngine.Applier.NOTHING;
+    }
+    Map<StreamKey, Long> applied = storedProgress(c, tables, streams);
+    EdgeWrites writes = new EdgeWrites(c);
+    for (OperationWithContext op : relationshipOps) {
       Operation operation = op.operation();
       String type = operation.action().type();
-      if (!RELATIONSHIP_ACTIONS.contains(type) || !Scopes.DOCUMENT.equals(op.scope()) || !Scopes.MAIN_BRANCH.equals(op.branch())) {
-        continue;
-      }
-      Long last = applied.containsKey(op.key()) ? applied.get(op.key()) : storedProgress(c, tables, op.key());
+      Long last = applied.get(op.key());
       if (last != null && last >= operation.index()) {
         log.debug("document-indexer: {} already at index {}, ignoring index {}", op.key(), last, operation.index());
         continue;
@@ -165,44 +177,63 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
       }
       String at = OperationRows.timestamp(operation.timestamp());
       switch (type) {
-        case SystemActions.ADD_RELATIONSHIP -> update(c,
+        case SystemActions.ADD_RELATIONSHIP -> writes.add(
             "INSERT INTO " + edges + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (source_id, target_id, relationship_type) DO NOTHING",
             input.sourceId(), input.targetId(), input.relationshipType(), json(input.metadata()), at, at);
-        case SystemActions.REMOVE_RELATIONSHIP -> update(c,
+        case SystemActions.REMOVE_RELATIONSHIP -> writes.add(
             "DELETE FROM " + edges + " WHERE source_id = ? AND target_id = ? AND relationship_type = ?",
             input.sourceId(), input.targetId(), input.relationshipType());
-        default -> update(c,
+        default -> writes.add(
             "UPDATE " + edges + " SET metadata = ?, updated_at = ?"
                 + " WHERE source_id = ? AND target_id = ? AND relationship_type = ?",
             json(input.metadata()), at, input.sourceId(), input.targetId(), input.relationshipType());
       }
     }
+    writes.flush();
     return ReadModelEngine.Applier.NOTHING;
   }
 
-  // Statements.run: one compile per connection, not one per relationship operation (a rebuild's
-  // profile had more samples in SQLite's prepare than in running the statements).
-  private Long storedProgress(Connection c, Tables tables, StreamKey key) throws SQLException {
-    return Statements.run(c, "SELECT last_index FROM " + tables.progress(NAME)
-        + " WHERE read_model = ? AND document_id = ? AND scope = ? AND branch = ?", ps -> {
-          ps.setString(1, NAME);
-          ps.setString(2, key.documentId());
-          ps.setString(3, key.scope());
-          ps.setString(4, key.branch());
-          try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : null;
-          }
-        });
-  }
-
-  private static void update(Connection c, String sql, String... parameters) throws SQLException {
-    Statements.run(c, sql, ps -> {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setString(i + 1, parameters[i]);
+  /**
+   * The stored progress of {@code streams} (absent: none), in one query per {@link
+   * #PROGRESS_LOOKUP_CHUNK} streams rather than a round trip each. Each stream's row is looked up by
+   * its key from the list (a subquery per row), so the plan needs no statistics. A shorter list is
+   * padded with its last stream up to a power of two: a handful of statement texts, which SQLite
+   * keeps compiled ({@link Statements}).
+   */
+  private static Map<StreamKey, Long> storedProgress(Connection c, Tables tables, Set<StreamKey> streams)
+      throws SQLException {
+    Map<StreamKey, Long> found = new HashMap<>();
+    List<StreamKey> all = new ArrayList<>(streams);
+    for (int from = 0; from < all.size(); from += PROGRESS_LOOKUP_CHUNK) {
+      List<StreamKey> chunk = new ArrayList<>(all.subList(from, Math.min(all.size(), from + PROGRESS_LOOKUP_CHUNK)));
+      int padded = Integer.highestOneBit(chunk.size()) == chunk.size() ? chunk.size() : Integer.highestOneBit(chunk.size()) << 1;
+      while (chunk.size() < padded) {
+        chunk.add(chunk.get(chunk.size() - 1));
       }
-      return ps.executeUpdate();
-    });
+      String sql = "SELECT v.column1, v.column2, v.column3, (SELECT p.last_index FROM " + tables.progress(NAME)
+          + " p WHERE p.read_model = ? AND p.document_id = v.column1 AND p.scope = v.column2 AND p.branch = v.column3)"
+          + " FROM (VALUES " + OperationSql.tuples(chunk.size(), 3) + ") AS v";
+      Statements.run(c, sql, ps -> {
+        int i = 1;
+        ps.setString(i++, NAME);
+        for (StreamKey stream : chunk) {
+          ps.setString(i++, stream.documentId());
+          ps.setString(i++, stream.scope());
+          ps.setString(i++, stream.branch());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long last = rs.getLong(4);
+            if (!rs.wasNull()) {
+              found.put(StreamKey.of(rs.getString(1), rs.getString(2), rs.getString(3)), last);
+            }
+          }
+        }
+        return null;
+      });
+    }
+    return found;
   }
 
   private static String json(JsonNode node) {

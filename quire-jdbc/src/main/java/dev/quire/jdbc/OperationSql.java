@@ -150,7 +150,7 @@ final class OperationSql {
         + " ORDER BY ordinal LIMIT ?";
   }
 
-  private static String tuples(int count, int width) {
+  static String tuples(int count, int width) {
     String tuple = "(" + placeholders(width) + ")";
     StringJoiner joiner = new StringJoiner(", ");
     for (int i = 0; i < count; i++) {
