@@ -207,7 +207,7 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
     List<StreamKey> all = new ArrayList<>(streams);
     for (int from = 0; from < all.size(); from += PROGRESS_LOOKUP_CHUNK) {
       List<StreamKey> chunk = new ArrayList<>(all.subList(from, Math.min(all.size(), from + PROGRESS_LOOKUP_CHUNK)));
-      int padded = Integer.highestOneBit(chunk.size()) == chunk.size() ? chunk.size() : Integer.highestOneBit(chunk.size()) << 1;
+      int padded = Integer.bitCount(chunk.size()) == 1 ? chunk.size() : Integer.highestOneBit(chunk.size()) << 1;
       while (chunk.size() < padded) {
         chunk.add(chunk.get(chunk.size() - 1));
       }

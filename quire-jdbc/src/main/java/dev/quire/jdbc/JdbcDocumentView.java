@@ -817,8 +817,10 @@ public final class JdbcDocumentView implements DocumentView, AutoCloseable {
       String holder = "(SELECT h.document_id FROM quire_slugs h WHERE h.branch = ? AND h.slug = ?)";
       String columns = "SELECT d.document_id, d.document_type, d.created, d.deleted, d.slug, d.name, d.created_at,"
           + " s.scope, s.content, s.last_index, s.last_hash, s.last_modified, ";
-      String from = " FROM quire_documents d LEFT JOIN quire_snapshots s ON s.document_id = d.document_id AND s.branch = d.branch";
-      String byId = columns + (slug ? holder : "NULL") + " AS holder" + from + " WHERE d.document_id = ? AND d.branch = ?";
+      String from = " FROM quire_documents d"
+          + " LEFT JOIN quire_snapshots s ON s.document_id = d.document_id AND s.branch = d.branch";
+      String byId = columns + (slug ? holder : "NULL") + " AS holder" + from
+          + " WHERE d.document_id = ? AND d.branch = ?";
       if (!slug) {
         return byId;
       }

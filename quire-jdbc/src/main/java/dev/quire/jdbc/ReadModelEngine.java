@@ -821,7 +821,8 @@ final class ReadModelEngine implements AutoCloseable {
       long checkpoint = newLowWater;
       Runnable committed = inTransaction(c -> {
         sql.lock(c, name);
-        List<OperationWithContext> toApply = database.soleWriter() ? operations : withUnindexedPredecessors(c, operations);
+        List<OperationWithContext> toApply =
+            database.soleWriter() ? operations : withUnindexedPredecessors(c, operations);
         Runnable afterCommit = toApply.isEmpty() ? Applier.NOTHING : applier.apply(c, toApply, Tables.LIVE);
         sql.writeProgress(c, Tables.LIVE, name, progress);
         sql.writeCheckpointAndNotify(c, name, checkpoint);
