@@ -100,6 +100,7 @@ public final class LoadBenchmark {
         reactor = built;
         clock = jobClock;
         createDocuments();
+        storage.settle();
         Window window;
         try (ProgressLine progress = new ProgressLine(config.progress(), "warmup", this::status)) {
           driver.warmUp(config.warmup(), (ticket, begin) -> runJob(ticket, begin, false));

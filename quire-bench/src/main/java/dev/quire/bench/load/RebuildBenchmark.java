@@ -68,6 +68,7 @@ public final class RebuildBenchmark {
         progressDone.addAndGet(batch.appends().stream().mapToLong(append -> append.operations().size()).sum());
       });
       long generateNanos = System.nanoTime() - start;
+      storage.settle();
 
       progress.phase("scan");
       RebuildResult.Phase scan = timed(generated, () -> feed(store, null));
