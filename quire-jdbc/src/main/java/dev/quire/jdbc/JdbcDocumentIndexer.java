@@ -197,7 +197,7 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
   /**
    * The stored progress of {@code streams} (absent: none), in one query per {@link
    * #PROGRESS_LOOKUP_CHUNK} streams rather than a round trip each. Each stream's row is looked up by
-   * its key from the list (a subquery per row), so the plan needs no statistics. A shorter list is
+   * its key from the list ({@link StreamValues}), so the plan needs no statistics. A shorter list is
    * padded with its last stream up to a power of two: a handful of statement texts, which SQLite
    * keeps compiled ({@link Statements}).
    */
@@ -211,25 +211,16 @@ public final class JdbcDocumentIndexer implements DocumentIndexer, AutoCloseable
       while (chunk.size() < padded) {
         chunk.add(chunk.get(chunk.size() - 1));
       }
-      String sql = "SELECT v.column1, v.column2, v.column3, (SELECT p.last_index FROM " + tables.progress(NAME)
-          + " p WHERE p.read_model = ? AND p.document_id = v.column1 AND p.scope = v.column2 AND p.branch = v.column3)"
-          + " FROM (VALUES " + OperationSql.tuples(chunk.size(), 3) + ") AS v";
+      String sql = StreamValues.select("(SELECT p.last_index FROM " + tables.progress(NAME)
+          + " p WHERE p.read_model = ? AND p.document_id = v.column1 AND p.scope = v.column2 AND p.branch = v.column3)",
+          chunk.size());
       Statements.run(c, sql, ps -> {
-        int i = 1;
-        ps.setString(i++, NAME);
-        for (StreamKey stream : chunk) {
-          ps.setString(i++, stream.documentId());
-          ps.setString(i++, stream.scope());
-          ps.setString(i++, stream.branch());
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long last = rs.getLong(4);
-            if (!rs.wasNull()) {
-              found.put(StreamKey.of(rs.getString(1), rs.getString(2), rs.getString(3)), last);
-            }
+        ps.setString(1, NAME);
+        StreamValues.run(ps, 2, chunk, (stream, last) -> {
+          if (last != null) {
+            found.put(stream, last);
           }
-        }
+        });
         return null;
       });
     }

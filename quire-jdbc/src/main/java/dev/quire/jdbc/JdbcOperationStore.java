@@ -687,24 +687,14 @@ public final class JdbcOperationStore implements OperationStore {
     for (int from = 0; from < all.size(); from += MAX_TUPLES_PER_QUERY) {
       List<StreamKey> chunk = all.subList(from, Math.min(all.size(), from + MAX_TUPLES_PER_QUERY));
       Statements.run(c, sql.heads(chunk.size()), ps -> {
-        int i = 1;
-        for (StreamKey stream : chunk) {
-          ps.setString(i++, stream.documentId());
-          ps.setString(i++, stream.scope());
-          ps.setString(i++, stream.branch());
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long max = rs.getLong(4);
-            long next = rs.wasNull() ? 0 : max + 1;
-            StreamKey stream = StreamKey.of(rs.getString(1), rs.getString(2), rs.getString(3));
-            heads.put(stream, next);
-            if (fromDatabase) {
-              knownHeads.forget(stream);
-            }
-            knownHeads.remember(stream, next);
+        StreamValues.run(ps, 1, chunk, (stream, max) -> {
+          long next = max == null ? 0 : max + 1;
+          heads.put(stream, next);
+          if (fromDatabase) {
+            knownHeads.forget(stream);
           }
-        }
+          knownHeads.remember(stream, next);
+        });
         return null;
       });
     }

@@ -105,9 +105,8 @@ final class OperationSql {
    * index or NULL. A correlated MAX per stream lets both databases answer from the unique index.
    */
   String heads(int count) {
-    return "SELECT v.column1, v.column2, v.column3, (SELECT MAX(o.op_index) FROM " + TABLE
-        + " o WHERE o.document_id = v.column1 AND o.scope = v.column2 AND o.branch = v.column3)"
-        + " FROM (VALUES " + tuples(count, 3) + ") AS v";
+    return StreamValues.select("(SELECT MAX(o.op_index) FROM " + TABLE
+        + " o WHERE o.document_id = v.column1 AND o.scope = v.column2 AND o.branch = v.column3)", count);
   }
 
   /** (stream, op_id, skip) of rows whose (document_id, scope, branch, op_id) is one of {@code count} quadruples. */
